@@ -1,0 +1,28 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Debtor Dunning",
+    "summary": "Chase overdue invoices automatically: six-level dunning, blocks, "
+    "archived letters and a collection dossier per invoice",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/debtor-dunning/debtor-dunning",
+    "author": "Debtor Dunning contributors",
+    "license": "AGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "account",
+        "account_payment",
+        "mail",
+        "portal",
+        "sms",
+        "phone_validation",
+    ],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/debtor_dunning_security.xml",
+        "security/ir.model.access.csv",
+        "views/debtor_dunning_menus.xml",
+    ],
+}

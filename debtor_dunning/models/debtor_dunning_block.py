@@ -1,0 +1,140 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class DebtorDunningBlock(models.Model):
+    _name = "debtor.dunning.block"
+    _description = "Dunning Block"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    template_id = fields.Many2one("debtor.dunning.block.template", string="Block Type", required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Debtor",
+        index=True,
+        tracking=True,
+        help="The debtor whose reminders are paused; all of his invoices in this company are covered.",
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        index=True,
+        check_company=True,
+        tracking=True,
+        domain="[('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted')]",
+    )
+    reason = fields.Text(tracking=True)
+    blocked_processes = fields.Selection(related="template_id.blocked_processes", store=True)
+    date_start = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_end = fields.Date(
+        string="Until", tracking=True, help="The last day of the block; empty keeps it until someone lifts it."
+    )
+    state = fields.Selection(
+        [("active", "Active"), ("lifted", "Lifted"), ("expired", "Expired")],
+        required=True,
+        default="active",
+        index=True,
+        tracking=True,
+    )
+    user_id = fields.Many2one("res.users", string="Placed By", default=lambda self: self.env.user, readonly=True)
+    lifted_by_id = fields.Many2one("res.users", string="Lifted By", readonly=True)
+    date_lifted = fields.Datetime(string="Lifted On", readonly=True)
+
+    _check_target = models.Constraint(
+        "CHECK((partner_id IS NOT NULL) != (move_id IS NOT NULL))",
+        "A block covers either a debtor or a single invoice.",
+    )
+    _check_dates = models.Constraint(
+        "CHECK(date_end IS NULL OR date_end >= date_start)",
+        "A block cannot end before it starts.",
+    )
+    _active_partner_index = models.Index("(partner_id, company_id) WHERE state = 'active'")
+
+    @api.depends("template_id", "partner_id", "move_id")
+    def _compute_display_name(self):
+        for block in self:
+            target = block.move_id.name or block.partner_id.display_name or ""
+            block.display_name = f"{block.template_id.name or ''}: {target}"
+
+    @api.onchange("template_id", "date_start")
+    def _onchange_template_id(self):
+        if self.template_id:
+            duration = self.template_id.duration_days
+            self.date_end = self.date_start + timedelta(days=duration - 1) if duration else False
+            if not self.reason:
+                self.reason = self.template_id.default_reason
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = self.env["debtor.dunning.block.template"].browse(
+            [vals["template_id"] for vals in vals_list if vals.get("template_id")]
+        )
+        durations = {template.id: template.duration_days for template in templates}
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+            duration = durations.get(vals.get("template_id"))
+            if "date_end" not in vals and duration:
+                start = fields.Date.to_date(vals.get("date_start")) or fields.Date.context_today(self)
+                vals["date_end"] = start + timedelta(days=duration - 1)
+        return super().create(vals_list)
+
+    @api.constrains("move_id")
+    def _check_move_is_customer_invoice(self):
+        for block in self.filtered("move_id"):
+            if not block.move_id.is_sale_document(include_receipts=True):
+                raise ValidationError(self.env._("Only customer invoices can be blocked from dunning."))
+
+    def action_lift(self):
+        """Lift the blocks; dunning resumes at the level each invoice had."""
+        is_manager = self.env.user.has_group("debtor_dunning.group_debtor_dunning_manager")
+        if not is_manager and self.filtered(lambda block: block.user_id != self.env.user):
+            raise AccessError(self.env._("Only a Credit Manager can lift a block placed by someone else."))
+        self.filtered(lambda block: block.state == "active").write(
+            {"state": "lifted", "lifted_by_id": self.env.uid, "date_lifted": fields.Datetime.now()}
+        )
+        return True
+
+    @api.model
+    def _expire_blocks(self, on_date=None):
+        """Blocks whose last day has passed lift themselves."""
+        on_date = on_date or fields.Date.context_today(self)
+        expired = self.search([("state", "=", "active"), ("date_end", "!=", False), ("date_end", "<", on_date)])
+        expired.write({"state": "expired"})
+        return expired
+
+    @api.model
+    def _blocked_targets(self, company, on_date, processes=("reminders", "all")):
+        """({partner_id: reason}, {move_id: reason}) for what is blocked in `company` on `on_date`.
+
+        Active blocks are few (hundreds, not the invoices' hundred thousands), so one search is enough.
+        """
+        blocks = self.search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+                ("date_start", "<=", on_date),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", on_date),
+                ("blocked_processes", "in", list(processes)),
+            ],
+            ["partner_id", "move_id", "template_id", "reason"],
+        )
+        partners, moves = {}, {}
+        for block in blocks:
+            label = block.template_id.name + (f" ({block.reason})" if block.reason else "")
+            if block.partner_id:
+                partners[block.partner_id.id] = label
+            else:
+                moves[block.move_id.id] = label
+        return partners, moves
