@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
