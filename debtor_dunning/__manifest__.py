@@ -23,6 +23,15 @@
     "data": [
         "security/debtor_dunning_security.xml",
         "security/ir.model.access.csv",
+        "data/debtor_dunning_policy_data.xml",
+        "data/debtor_dunning_block_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/debtor_dunning_menus.xml",
+        "views/debtor_dunning_policy_views.xml",
+        "views/debtor_dunning_run_views.xml",
+        "views/debtor_dunning_communication_views.xml",
+        "views/debtor_dunning_block_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
     ],
 }

@@ -311,10 +311,7 @@ def write_config(py, odoo_dir, pg, name="odoo.conf", logfile=None):
         "[options]",
         f"addons_path = {','.join(odoo_addons_paths(odoo_dir))}",
         f"data_dir = {os.path.join(LOCAL, 'data')}",
-        f"db_host = {pg['host'] or 'False'}",
-        f"db_port = {pg['port'] or 'False'}",
         f"db_user = {pg['user']}",
-        f"db_password = {pg['password'] or 'False'}",
         "admin_passwd = admin",
         "http_interface = 127.0.0.1",
         f"http_port = {HTTP_PORT}",
@@ -322,6 +319,8 @@ def write_config(py, odoo_dir, pg, name="odoo.conf", logfile=None):
         "max_cron_threads = 1",
         "without_demo = True",
     ]
+    # Empty settings are left out so that Odoo falls back on libpq's own defaults.
+    lines += [f"db_{key} = {pg[key]}" for key in ("host", "port", "password") if pg[key]]
     if logfile:
         lines.append(f"logfile = {logfile}")
     path = os.path.join(LOCAL, name)

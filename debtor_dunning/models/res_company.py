@@ -1,6 +1,6 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -12,3 +12,18 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="The policy for debtors that have none of their own.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._dunning_create_default_policy()
+        return companies
+
+    def _dunning_create_default_policy(self):
+        """A new company starts with its own copy of the shipped ladder, so it can be chased at once."""
+        template = self.env.ref("debtor_dunning.policy_default", raise_if_not_found=False)
+        if not template:
+            return
+        for company in self.filtered(lambda company: not company.dunning_policy_id):
+            policy = template.sudo().copy({"company_id": company.id, "name": template.name})
+            company.sudo().dunning_policy_id = policy

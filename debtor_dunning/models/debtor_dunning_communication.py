@@ -1,0 +1,292 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 3
+SEND_BATCH_SIZE = 50
+
+COMMUNICATION_STATES = [
+    ("preview", "Preview"),
+    ("to_approve", "Awaiting Approval"),
+    ("queued", "To Send"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class DebtorDunningCommunication(models.Model):
+    """One message to one debtor at one level in one currency, covering all of his invoices that
+    reached that level on that run. The run decides it; `_send_queued` renders and sends it."""
+
+    _name = "debtor.dunning.communication"
+    _description = "Dunning Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    run_id = fields.Many2one("debtor.dunning.run", index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Debtor", required=True, index=True, readonly=True, help="The commercial partner."
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Recipient",
+        help="The debtor's invoice address, or the debtor himself when he has none.",
+    )
+    level_id = fields.Many2one("debtor.dunning.level", required=True, index=True, readonly=True)
+    level_sequence = fields.Integer(related="level_id.sequence", string="Level Number")
+    letter_layout = fields.Selection(related="level_id.letter_layout")
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    date = fields.Date(
+        string="Letter Date", required=True, index=True, readonly=True, help="The day of the run that decided it."
+    )
+    pay_by_date = fields.Date(compute="_compute_pay_by_date", store=True, string="Pay By")
+    state = fields.Selection(COMMUNICATION_STATES, required=True, default="queued", index=True, tracking=True)
+    line_ids = fields.One2many("debtor.dunning.communication.line", "communication_id", string="Invoices")
+    move_ids = fields.Many2many(
+        "account.move",
+        "debtor_dunning_communication_move_rel",
+        "communication_id",
+        "move_id",
+        string="Invoices Covered",
+        readonly=True,
+    )
+    move_count = fields.Integer(compute="_compute_move_count")
+    amount_residual = fields.Monetary(string="Open Amount", currency_field="currency_id", readonly=True)
+    amount_overdue = fields.Monetary(string="Overdue Amount", currency_field="currency_id", readonly=True)
+    channel_email = fields.Boolean(string="By E-mail", readonly=True)
+    channel_sms = fields.Boolean(string="By SMS", readonly=True)
+    channel_letter = fields.Boolean(string="By Letter", readonly=True)
+    channel_call = fields.Boolean(string="By Call", readonly=True)
+    email_state = fields.Selection(
+        [("none", "Not Used"), ("sent", "Sent"), ("no_address", "No E-mail Address"), ("error", "Error")],
+        default="none",
+        readonly=True,
+    )
+    letter_state = fields.Selection(
+        [("none", "Not Used"), ("to_print", "To Print"), ("printed", "Printed")], default="none", readonly=True
+    )
+    call_state = fields.Selection([("none", "Not Used"), ("planned", "Planned")], default="none", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", readonly=True, copy=False)
+    mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True, copy=False)
+    date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    send_attempts = fields.Integer(readonly=True, copy=False)
+    error_message = fields.Text(readonly=True, copy=False)
+    outcome = fields.Text(readonly=True, copy=False, help="What each channel did with this communication.")
+
+    _preview_index = models.Index("(run_id) WHERE state = 'preview'")
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_name(self):
+        for communication in self:
+            communication.name = (
+                f"{communication.level_id.name or ''} - {communication.partner_id.name or ''} ({communication.date})"
+            )
+
+    @api.depends("date", "level_id.payment_term_days")
+    def _compute_pay_by_date(self):
+        for communication in self:
+            term = communication.level_id.payment_term_days
+            communication.pay_by_date = (
+                communication.date + timedelta(days=term) if communication.date and term else False
+            )
+
+    @api.depends("move_ids")
+    def _compute_move_count(self):
+        for communication in self:
+            communication.move_count = len(communication.move_ids)
+
+    # ------------------------------------------------------------------ actions
+    def action_approve(self):
+        """A Credit Manager lets letters of levels that require approval go out."""
+        if not self.env.user.has_group("debtor_dunning.group_debtor_dunning_manager"):
+            raise AccessError(self.env._("Only a Credit Manager can approve dunning letters."))
+        to_approve = self.filtered(lambda communication: communication.state == "to_approve")
+        if to_approve != self:
+            raise UserError(self.env._("Only letters awaiting approval can be approved."))
+        today = fields.Date.context_today(self)
+        for communication in to_approve:
+            # The letter is dated on the day it can go out, so its term runs from then.
+            communication.write(
+                {
+                    "state": "queued",
+                    "approved_by_id": self.env.uid,
+                    "date_approved": fields.Datetime.now(),
+                    "date": max(communication.date, today),
+                }
+            )
+            communication.line_ids.date = communication.date
+        self._trigger_sending()
+        return True
+
+    def action_cancel(self):
+        """Cancel letters that have not gone out; their invoices may reach the level again later."""
+        if self.filtered(lambda communication: communication.state in ("sent", "preview")):
+            raise UserError(self.env._("A letter that was sent, or a preview, cannot be cancelled."))
+        self.write({"state": "cancelled"})
+        self.line_ids.write({"is_cancelled": True})
+        return True
+
+    def action_retry(self):
+        failed = self.filtered(lambda communication: communication.state == "failed")
+        failed.write({"state": "queued", "send_attempts": 0, "error_message": False})
+        failed._trigger_sending()
+        return True
+
+    def action_send_now(self):
+        """Send these queued letters at once instead of waiting for the scheduled step."""
+        queued = self.filtered(lambda communication: communication.state == "queued")
+        queued._send()
+        return True
+
+    def action_open_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoices"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.move_ids.ids)],
+        }
+
+    # ------------------------------------------------------------------ sending
+    def _trigger_sending(self):
+        cron = self.env.ref("debtor_dunning.ir_cron_debtor_dunning_send", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+
+    @api.model
+    def _cron_send_queued(self):
+        """Scheduled step: render and send queued letters in batches, committing each batch."""
+        domain = [("state", "=", "queued")]
+        remaining = self.search_count(domain)
+        cron = self.env["ir.cron"]
+        while remaining:
+            batch = self.search(domain, limit=SEND_BATCH_SIZE, order="id").try_lock_for_update()
+            if not batch:
+                break
+            batch._send()
+            remaining = self.search_count(domain)
+            if cron._commit_progress(len(batch), remaining=remaining) <= 0:
+                break
+
+    def _send(self):
+        """Render, archive and send each communication; one failure never stops the others."""
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    communication._send_one()
+            except Exception as error:
+                _logger.warning("Dunning communication %s could not be sent: %s", communication.id, error)
+                attempts = communication.send_attempts + 1
+                communication.write(
+                    {
+                        "send_attempts": attempts,
+                        "error_message": str(error),
+                        "state": "failed" if attempts >= MAX_SEND_ATTEMPTS else "queued",
+                    }
+                )
+
+    def _send_one(self):
+        self.ensure_one()
+        outcome = []
+        values = {"state": "sent", "date_sent": fields.Datetime.now(), "error_message": False}
+        pdf_needed = self.channel_letter or self.channel_email or self.channel_call
+        if pdf_needed and not self.letter_attachment_id:
+            values["letter_attachment_id"] = self._render_letter().id
+            self.letter_attachment_id = values["letter_attachment_id"]
+        recipient = self.recipient_id or self.partner_id
+        print_letter = self.channel_letter
+        call = self.channel_call
+        if self.channel_email:
+            if recipient.email_normalized:
+                message = self._send_email(recipient)
+                values.update(email_state="sent", mail_message_id=message.id)
+                outcome.append(self.env._("E-mail sent to %s.", recipient.email_normalized))
+            else:
+                # Nothing is silently dropped: the letter is printed and the controller calls.
+                values["email_state"] = "no_address"
+                print_letter = call = True
+                outcome.append(self.env._("No e-mail address: letter to print and a call task for the controller."))
+        if print_letter:
+            values["letter_state"] = "to_print"
+            outcome.append(self.env._("Letter ready to print."))
+        if call:
+            self._schedule_call(email_missing=values.get("email_state") == "no_address")
+            values["call_state"] = "planned"
+            outcome.append(self.env._("Call task planned."))
+        values["outcome"] = "\n".join(outcome)
+        self.write(values)
+
+    def _render_letter(self):
+        self.ensure_one()
+        report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
+        lang = (self.recipient_id or self.partner_id).lang or self.env.lang
+        content, _type = (
+            self.env["ir.actions.report"].with_context(lang=lang)._render_qweb_pdf(report.report_name, self.ids)
+        )
+        filename = f"{self.level_id.with_context(lang=lang).name} - {self.partner_id.name} - {self.date}.pdf"
+        return self.env["ir.attachment"].create(
+            {
+                "name": filename.replace("/", "-"),
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
+
+    def _send_email(self, recipient):
+        template = self.level_id.mail_template_id or self.env.ref(
+            "debtor_dunning.mail_template_debtor_dunning_communication"
+        )
+        return self.message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=self.letter_attachment_id.ids,
+            partner_ids=recipient.ids,
+        )
+
+    def _schedule_call(self, email_missing=False):
+        user = self.partner_id.user_id or self.env.user
+        note = (
+            self.env._("The debtor has no e-mail address: call and check that the letter reached him.")
+            if email_missing
+            else self.env._("Call the debtor about the letter %s.", self.level_id.name)
+        )
+        # On the debtor, so that the call shows in his credit-control tab with everything else.
+        self.partner_id.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.context_today(self),
+            summary=self.env._(
+                "Call %(debtor)s about %(level)s", debtor=self.partner_id.name, level=self.level_id.name
+            ),
+            note=note,
+            user_id=user.id,
+        )
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=False):
+        # The debtor gets no "View" button: he has no access to this back-office record.
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        for _name, _check, group_data in groups:
+            if group_data.get("notification_is_customer"):
+                group_data["has_button_access"] = False
+        return groups
+
+    def _payment_links(self):
+        """[(invoice, url)]: Odoo's portal page of each invoice, where the debtor can pay online."""
+        self.ensure_one()
+        base_url = self.get_base_url()
+        return [(move, base_url + move.get_portal_url()) for move in self.move_ids.sorted("invoice_date_due")]

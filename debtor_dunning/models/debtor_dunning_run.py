@@ -1,0 +1,435 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import time
+from collections import Counter, defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+from .dunning_rules import InvoiceHistory, is_chased, next_level_due
+
+_logger = logging.getLogger(__name__)
+
+PARTNER_BATCH_SIZE = 1000
+PENDING_STATES = ("to_approve", "failed")
+
+
+class DebtorDunningRun(models.Model):
+    """One execution of the dunning for one company on one date.
+
+    The run decides: it reads the open invoices in batches of debtors, applies the escalation
+    rule of `dunning_rules` and records the communications. Rendering and sending follow in the
+    scheduled step of `debtor.dunning.communication`, so deciding never waits on PDFs.
+    """
+
+    _name = "debtor.dunning.run"
+    _description = "Dunning Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
+    is_preview = fields.Boolean(string="Preview", readonly=True)
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        required=True,
+        default="running",
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", string="Started By", default=lambda self: self.env.user, readonly=True)
+    communication_ids = fields.One2many("debtor.dunning.communication", "run_id", string="Communications")
+    evaluated_count = fields.Integer(string="Invoices Evaluated", readonly=True)
+    sent_count = fields.Integer(string="Letters Decided", readonly=True, help="Communications queued for sending.")
+    to_approve_count = fields.Integer(string="Awaiting Approval", readonly=True)
+    blocked_count = fields.Integer(string="Skipped by Block", readonly=True)
+    skipped_count = fields.Integer(string="Skipped (Other Reasons)", readonly=True)
+    error_count = fields.Integer(string="Errors", readonly=True)
+    skip_reasons = fields.Json(readonly=True)
+    skip_summary = fields.Html(compute="_compute_skip_summary", sanitize=True)
+    error_message = fields.Text(readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+
+    @api.depends("date", "company_id", "is_preview")
+    def _compute_name(self):
+        for run in self:
+            label = self.env._("Preview") if run.is_preview else self.env._("Run")
+            run.name = f"{label} {run.date} {run.company_id.name or ''}"
+
+    @api.depends("skip_reasons")
+    def _compute_skip_summary(self):
+        for run in self:
+            reasons = run.skip_reasons or {}
+            items = "".join(
+                f"<li>{count} × {reason}</li>" for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])
+            )
+            run.skip_summary = f"<ul>{items}</ul>" if items else False
+
+    # ------------------------------------------------------------------ public API
+    @api.model
+    def execute(self, date=None, preview=False):
+        """Run the dunning for every company the user may access; return the run records.
+
+        With `preview=True` nothing is sent or changed: the runs hold the communications that
+        would go out on `date`, in state "preview".
+        """
+        on_date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        companies = self.env.user.company_ids
+        runs = self.browse()
+        for company in companies:
+            run = self.with_company(company).create({"date": on_date, "company_id": company.id, "is_preview": preview})
+            run.with_company(company)._process()
+            runs |= run
+        if not preview and runs.communication_ids:
+            self.env["debtor.dunning.communication"]._trigger_sending()
+        return runs
+
+    @api.model
+    def _cron_execute(self):
+        """The scheduled run: today, every company of the cron's user."""
+        return self.execute()
+
+    def action_run_now(self):
+        runs = self.execute()
+        return runs._action_view()
+
+    def action_preview(self):
+        runs = self.execute(preview=True)
+        return runs._action_view_communications()
+
+    def action_view_communications(self):
+        return self._action_view_communications()
+
+    def _action_view(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("debtor_dunning.action_debtor_dunning_run")
+        action["domain"] = [("id", "in", self.ids)]
+        return action
+
+    def _action_view_communications(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("debtor_dunning.action_debtor_dunning_communication")
+        action["domain"] = [("run_id", "in", self.ids)]
+        action["context"] = {"search_default_group_by_level": 1}
+        return action
+
+    @api.autovacuum
+    def _gc_previews(self):
+        """Previews are for looking, not for keeping."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=2)
+        self.search([("is_preview", "=", True), ("create_date", "<", limit)]).unlink()
+
+    # ------------------------------------------------------------------ the run
+    def _process(self):
+        self.ensure_one()
+        started = time.monotonic()
+        counts = Counter()
+        reasons = Counter()
+        Block = self.env["debtor.dunning.block"]
+        if not self.is_preview:
+            Block._expire_blocks(self.date)
+        blocked_partners, blocked_moves = Block._blocked_targets(self.company_id, self.date)
+        partner_ids = self._debtors_with_open_invoices()
+        in_cron = bool(self.env.context.get("cron_id"))
+        for batch in split_every(PARTNER_BATCH_SIZE, partner_ids):
+            try:
+                with self.env.cr.savepoint():
+                    self._process_batch(list(batch), blocked_partners, blocked_moves, counts, reasons)
+            except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+                # A concurrent run decided these debtors first: the database refused the duplicate.
+                counts["skipped"] += 1
+                reasons[self.env._("Debtors handled by a concurrent run")] += len(batch)
+            except Exception as error:
+                # One bad batch must not stop the others; the run shows it and the next run retries.
+                _logger.exception("Dunning run %s: batch of %s debtors failed", self.id, len(batch))
+                counts["errors"] += len(batch)
+                reasons[self.env._("Error: %s", str(error))] += len(batch)
+            self._store_counts(counts, reasons, started)
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(len(batch))
+            # Keep memory bounded over a hundred thousand invoices.
+            self.env.invalidate_all()
+        self._store_counts(counts, reasons, started, state="done")
+        return True
+
+    def _store_counts(self, counts, reasons, started, state=None):
+        values = {
+            "evaluated_count": counts["evaluated"],
+            "sent_count": counts["queued"] + counts["preview"],
+            "to_approve_count": counts["to_approve"],
+            "blocked_count": counts["blocked"],
+            "skipped_count": counts["skipped"],
+            "error_count": counts["errors"],
+            "skip_reasons": dict(reasons),
+            "duration": time.monotonic() - started,
+        }
+        if state:
+            values["state"] = state
+        self.write(values)
+
+    def _debtors_with_open_invoices(self):
+        """Commercial partners with at least one open posted customer invoice in the run's company."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT m.commercial_partner_id
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_receipt')
+                   AND m.payment_state IN ('not_paid', 'partial')
+                   AND m.commercial_partner_id IS NOT NULL
+                 ORDER BY m.commercial_partner_id
+                """,
+                company=self.company_id.id,
+            )
+        )
+        return [row[0] for row in rows]
+
+    def _open_invoices(self, partner_ids):
+        """Open customer invoices of these debtors, with their receivable residual in invoice currency.
+
+        Only receivable lines count, and lines excluded from follow-up (`no_followup`) do not.
+        """
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT m.id, m.commercial_partner_id AS partner_id, m.currency_id, m.invoice_date,
+                       m.invoice_date_due, m.amount_total, m.payment_state,
+                       SUM(l.amount_residual_currency) AS residual,
+                       SUM(l.amount_residual) AS residual_company
+                  FROM account_move m
+                  JOIN account_move_line l ON l.move_id = m.id
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE m.company_id = %(company)s
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_receipt')
+                   AND m.payment_state IN ('not_paid', 'partial')
+                   AND m.commercial_partner_id IN %(partners)s
+                   AND a.account_type = 'asset_receivable'
+                   AND NOT l.reconciled
+                   AND NOT COALESCE(l.no_followup, FALSE)
+                 GROUP BY m.id
+                 ORDER BY m.invoice_date_due, m.id
+                """,
+                company=self.company_id.id,
+                partners=tuple(partner_ids),
+            )
+        )
+
+    def _open_credits(self, partner_ids):
+        """{(partner, currency): amount}: credit notes and payments not yet matched with an invoice."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, l.currency_id, SUM(l.amount_residual_currency)
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.company_id = %(company)s
+                   AND l.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND NOT l.reconciled
+                   AND l.amount_residual_currency < 0
+                   AND p.commercial_partner_id IN %(partners)s
+                 GROUP BY 1, 2
+                """,
+                company=self.company_id.id,
+                partners=tuple(partner_ids),
+            )
+        )
+        return {(partner, currency): -amount for partner, currency, amount in rows}
+
+    def _histories(self, move_ids):
+        """{move_id: (level_id, letter date, pending)} for the highest level each invoice received."""
+        if not move_ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (cl.move_id) cl.move_id, cl.level_id, c.date, c.state
+                  FROM debtor_dunning_communication_line cl
+                  JOIN debtor_dunning_communication c ON c.id = cl.communication_id
+                  JOIN debtor_dunning_level lv ON lv.id = cl.level_id
+                 WHERE cl.move_id IN %(moves)s AND NOT cl.is_preview AND NOT cl.is_cancelled
+                 ORDER BY cl.move_id, lv.sequence DESC, cl.id DESC
+                """,
+                moves=tuple(move_ids),
+            )
+        )
+        return {move_id: (level, letter_date, state in PENDING_STATES) for move_id, level, letter_date, state in rows}
+
+    def _policies_of(self, partner_ids):
+        """{partner_id: policy} from the debtor's own policy in this company, else the company's."""
+        default = self.company_id.dunning_policy_id
+        partners = self.env["res.partner"].with_company(self.company_id).browse(partner_ids)
+        return {partner.id: partner.dunning_policy_id or default for partner in partners}
+
+    def _process_batch(self, partner_ids, blocked_partners, blocked_moves, counts, reasons):
+        invoices = self._open_invoices(partner_ids)
+        if not invoices:
+            return
+        locked_ids = set()
+        if not self.is_preview:
+            # Another run holding these invoices decides them; we leave them alone.
+            moves = self.env["account.move"].browse([invoice["id"] for invoice in invoices])
+            locked_ids = set(moves.try_lock_for_update(allow_referencing=True).ids)
+            if len(locked_ids) < len(invoices):
+                skipped = len(invoices) - len(locked_ids)
+                counts["skipped"] += skipped
+                reasons[self.env._("Being handled by a concurrent run")] += skipped
+            invoices = [invoice for invoice in invoices if invoice["id"] in locked_ids]
+        credits = self._open_credits(partner_ids)
+        histories = self._histories([invoice["id"] for invoice in invoices])
+        policies = self._policies_of(partner_ids)
+        rules_by_policy = {}
+        levels_by_id = {}
+        by_partner = defaultdict(list)
+        for invoice in invoices:
+            by_partner[invoice["partner_id"]].append(invoice)
+        decisions = defaultdict(list)  # (partner, level, currency) -> invoices
+        for partner_id, partner_invoices in by_partner.items():
+            counts["evaluated"] += len(partner_invoices)
+            policy = policies.get(partner_id)
+            if not policy or not policy.level_ids:
+                counts["skipped"] += len(partner_invoices)
+                reasons[self.env._("No dunning policy for the debtor or the company")] += len(partner_invoices)
+                continue
+            if partner_id in blocked_partners:
+                counts["blocked"] += len(partner_invoices)
+                reasons[self.env._("Debtor blocked: %s", blocked_partners[partner_id])] += len(partner_invoices)
+                continue
+            if policy.id not in rules_by_policy:
+                rules_by_policy[policy.id] = policy._level_rules()
+                levels_by_id.update({level.id: level for level in policy.level_ids})
+            rules = rules_by_policy[policy.id]
+            self._decide_for_partner(
+                partner_id,
+                partner_invoices,
+                policy,
+                rules,
+                credits,
+                histories,
+                blocked_moves,
+                decisions,
+                counts,
+                reasons,
+            )
+        self._create_communications(decisions, levels_by_id, counts)
+
+    def _decide_for_partner(
+        self, partner_id, invoices, policy, rules, credits, histories, blocked_moves, decisions, counts, reasons
+    ):
+        tolerance = policy.residual_tolerance
+        open_invoices = []
+        for invoice in invoices:
+            if not is_chased(invoice["residual"], tolerance):
+                counts["skipped"] += 1
+                reasons[self.env._("Open amount within the policy's tolerance")] += 1
+            elif invoice["id"] in blocked_moves:
+                counts["blocked"] += 1
+                reasons[self.env._("Invoice blocked: %s", blocked_moves[invoice["id"]])] += 1
+            else:
+                open_invoices.append(invoice)
+        # Net of credit notes and unmatched payments, per currency: a debtor whose credit covers
+        # his open invoices owes nothing and is not chased.
+        per_currency = defaultdict(float)
+        for invoice in open_invoices:
+            per_currency[invoice["currency_id"]] += invoice["residual"]
+        covered = {
+            currency
+            for currency, total in per_currency.items()
+            if not is_chased(total - credits.get((partner_id, currency), 0.0), tolerance)
+        }
+        overdue_company = sum(
+            invoice["residual_company"] for invoice in open_invoices if invoice["invoice_date_due"] < self.date
+        )
+        below_minimum = overdue_company < policy.minimum_overdue_amount
+        for invoice in open_invoices:
+            if invoice["currency_id"] in covered:
+                counts["skipped"] += 1
+                reasons[self.env._("Covered by credit notes or payments not yet matched")] += 1
+                continue
+            level_id, letter_date, pending = histories.get(invoice["id"], (None, None, False))
+            history = InvoiceHistory(
+                date_due=invoice["invoice_date_due"],
+                last_level_id=level_id,
+                last_letter_date=letter_date,
+                last_letter_pending=pending,
+            )
+            rule = next_level_due(rules, history, self.date)
+            if rule is None:
+                continue
+            if below_minimum and rule.day_offset >= 0:
+                counts["skipped"] += 1
+                reasons[self.env._("Overdue total below the policy's minimum")] += 1
+                continue
+            decisions[(partner_id, rule.level_id, invoice["currency_id"])].append(invoice)
+
+    def _create_communications(self, decisions, levels_by_id, counts):
+        if not decisions:
+            return
+        partners = self.env["res.partner"].browse({partner_id for partner_id, _level, _cur in decisions})
+        recipients = {partner.id: partner._dunning_recipient() for partner in partners}
+        communication_vals = []
+        keys = list(decisions)
+        for partner_id, level_id, currency_id in keys:
+            level = levels_by_id[level_id]
+            invoices = decisions[(partner_id, level_id, currency_id)]
+            if self.is_preview:
+                state = "preview"
+            elif level.requires_approval:
+                state = "to_approve"
+            else:
+                state = "queued"
+            counts[state] += 1
+            communication_vals.append(
+                {
+                    "run_id": self.id,
+                    "company_id": self.company_id.id,
+                    "partner_id": partner_id,
+                    "recipient_id": recipients[partner_id].id,
+                    "level_id": level_id,
+                    "currency_id": currency_id,
+                    "date": self.date,
+                    "state": state,
+                    "move_ids": [fields.Command.set([invoice["id"] for invoice in invoices])],
+                    "amount_residual": sum(invoice["residual"] for invoice in invoices),
+                    "amount_overdue": sum(
+                        invoice["residual"] for invoice in invoices if invoice["invoice_date_due"] < self.date
+                    ),
+                    "channel_email": level.channel_email,
+                    "channel_sms": level.channel_sms,
+                    "channel_letter": level.channel_letter,
+                    "channel_call": level.channel_call,
+                    "email_state": "none",
+                }
+            )
+        communications = (
+            self.env["debtor.dunning.communication"].with_context(mail_create_nolog=True, tracking_disable=True)
+        ).create(communication_vals)
+        if self.is_preview:
+            return
+        line_vals = []
+        for communication, key in zip(communications, keys, strict=True):
+            for invoice in decisions[key]:
+                line_vals.append(
+                    {
+                        "communication_id": communication.id,
+                        "move_id": invoice["id"],
+                        "level_id": key[1],
+                        "company_id": self.company_id.id,
+                        "date": self.date,
+                        "currency_id": invoice["currency_id"],
+                        "invoice_date": invoice["invoice_date"],
+                        "invoice_date_due": invoice["invoice_date_due"],
+                        "amount_total": invoice["amount_total"],
+                        "amount_residual": invoice["residual"],
+                        "days_overdue": max((self.date - invoice["invoice_date_due"]).days, 0),
+                    }
+                )
+        self.env["debtor.dunning.communication.line"].create(line_vals)
+        self.env.flush_all()

@@ -1,0 +1,52 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, timedelta
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+TODAY = date(2026, 6, 1)
+
+
+class DunningCommon(AccountTestInvoicingCommon):
+    """A company with the shipped six-level policy and debtors with and without e-mail."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.policy = cls.company.dunning_policy_id
+        cls.levels = cls.policy.level_ids.sorted("sequence")
+        cls.other_currency = cls.setup_other_currency("CHF")
+        cls.env.user.group_ids |= cls.env.ref("debtor_dunning.group_debtor_dunning_manager")
+        cls.debtor = cls.env["res.partner"].create(
+            {"name": "Bakkerij Jansen", "is_company": True, "email": "info@jansen.example.nl", "lang": "en_US"}
+        )
+        cls.debtor_without_email = cls.env["res.partner"].create({"name": "Piet Zonder Mail", "lang": "en_US"})
+        cls.Run = cls.env["debtor.dunning.run"]
+        cls.Communication = cls.env["debtor.dunning.communication"]
+
+    @classmethod
+    def _invoice(cls, due, amount=100.0, partner=None, currency=None, post=True):
+        return cls._create_invoice_one_line(
+            price_unit=amount,
+            tax_ids=[],
+            partner_id=partner or cls.debtor,
+            invoice_date=due - timedelta(days=30),
+            invoice_date_due=due,
+            invoice_payment_term_id=False,
+            currency_id=currency,
+            post=post,
+        )
+
+    def _run(self, on_date, preview=False):
+        runs = self.Run.execute(date=on_date, preview=preview)
+        return runs.filtered(lambda run: run.company_id == self.company)
+
+    def _levels_of(self, invoice):
+        lines = self.env["debtor.dunning.communication.line"].search(
+            [("move_id", "=", invoice.id), ("is_preview", "=", False)], order="id"
+        )
+        return [line.level_id.sequence for line in lines]
+
+    def _approve_all(self):
+        self.Communication.search([("state", "=", "to_approve")]).action_approve()
