@@ -122,14 +122,15 @@ class DebtorDunningBlock(models.Model):
             [
                 ("company_id", "=", company.id),
                 ("state", "=", "active"),
-                ("date_start", "<=", on_date),
                 "|",
                 ("date_end", "=", False),
                 ("date_end", ">=", on_date),
                 ("blocked_processes", "in", list(processes)),
             ],
-            ["partner_id", "move_id", "template_id", "reason"],
+            ["partner_id", "move_id", "template_id", "reason", "date_start", "create_date"],
         )
+        # A block holds from the moment it is placed; only one planned for a later start waits for it.
+        blocks = blocks.filtered(lambda block: block.date_start <= max(on_date, block.create_date.date()))
         partners, moves = {}, {}
         for block in blocks:
             label = block.template_id.name + (f" ({block.reason})" if block.reason else "")

@@ -1,3 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_dunning_rules
 from . import test_dunning_run
+from . import test_dunning_block
+from . import test_dunning_send

@@ -1,0 +1,90 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.addons.debtor_dunning.models.debtor_dunning_communication import DebtorDunningCommunication
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import TODAY, DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningSend(DunningCommon):
+    def _decided(self, partner, days_late=10):
+        invoice = self._invoice(TODAY - timedelta(days=days_late), partner=partner)
+        run = self._run(TODAY)
+        return invoice, run.communication_ids.filtered(lambda c: c.partner_id == partner)
+
+    def test_email_goes_to_the_invoice_address_with_the_letter_attached(self):
+        accounts = self.env["res.partner"].create(
+            {"name": "Crediteuren", "type": "invoice", "parent_id": self.debtor.id, "email": "ap@jansen.example.nl"}
+        )
+        invoice, communication = self._decided(self.debtor)
+        self.assertEqual(communication.recipient_id, accounts)
+        self.assertEqual(communication.state, "queued")
+        communication._send()
+        self.assertEqual((communication.state, communication.email_state), ("sent", "sent"))
+        self.assertTrue(communication.letter_attachment_id, "the letter is archived")
+        message = communication.mail_message_id
+        self.assertIn(accounts, message.partner_ids)
+        self.assertIn(communication.letter_attachment_id, message.attachment_ids)
+        self.assertIn(invoice.name, message.body)
+        self.assertIn(invoice.get_portal_url().split("?")[0], message.body, "a link to pay online")
+        self.assertEqual(invoice.dunning_line_ids.pdf_attachment_id, communication.letter_attachment_id)
+
+    def test_a_debtor_without_email_gets_a_printed_letter_and_a_call(self):
+        _invoice, communication = self._decided(self.debtor_without_email)
+        communication._send()
+        self.assertEqual(communication.state, "sent")
+        self.assertEqual((communication.email_state, communication.letter_state), ("no_address", "to_print"))
+        self.assertTrue(communication.letter_attachment_id)
+        call = self.debtor_without_email.activity_ids
+        self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn("No e-mail address", communication.outcome)
+
+    def test_a_failure_is_shown_on_the_letter_retried_and_then_marked_failed(self):
+        _invoice, communication = self._decided(self.debtor)
+        with (
+            patch.object(DebtorDunningCommunication, "_render_letter", side_effect=RuntimeError("printer on fire")),
+            mute_logger("odoo.addons.debtor_dunning.models.debtor_dunning_communication"),
+        ):
+            communication._send()
+            self.assertEqual((communication.state, communication.send_attempts), ("queued", 1))
+            self.assertIn("printer on fire", communication.error_message)
+            communication._send()
+            communication._send()
+        self.assertEqual(communication.state, "failed")
+        communication.action_retry()
+        communication._send()
+        self.assertEqual((communication.state, communication.error_message), ("sent", False))
+
+    def test_the_scheduled_step_sends_what_the_run_decided(self):
+        self._decided(self.debtor)
+        self._decided(self.debtor_without_email)
+        queued = self.Communication.search([("state", "=", "queued")])
+        self.assertEqual(len(queued), 2)
+        cron = self.env.ref("debtor_dunning.ir_cron_debtor_dunning_send")
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        queued.invalidate_recordset()
+        self.assertEqual(queued.mapped("state"), ["sent", "sent"])
+
+    def test_the_scheduled_run_decides_for_today(self):
+        invoice = self._invoice(TODAY - timedelta(days=10))
+        cron = self.env.ref("debtor_dunning.ir_cron_debtor_dunning_run")
+        with freeze_time(TODAY), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        invoice.invalidate_recordset()
+        self.assertEqual(self._levels_of(invoice), [2])
+
+    def test_a_cancelled_letter_frees_the_level(self):
+        invoice, communication = self._decided(self.debtor)
+        communication.action_cancel()
+        self.assertFalse(invoice.dunning_level_id)
+        self._run(TODAY + timedelta(days=1))
+        self.assertEqual(self._levels_of(invoice), [2, 2], "one cancelled, one new")
+        self.assertEqual(len(invoice.dunning_line_ids.filtered(lambda line: not line.is_cancelled)), 1)
