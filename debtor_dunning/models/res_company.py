@@ -24,6 +24,8 @@ class ResCompany(models.Model):
         template = self.env.ref("debtor_dunning.policy_default", raise_if_not_found=False)
         if not template:
             return
+        # The shipped ladder belongs to the first company, which the user creating a company may not
+        # see; reading it to copy its texts is all that sudo does here.
+        template = template.sudo()
         for company in self.filtered(lambda company: not company.dunning_policy_id):
-            policy = template.sudo().copy({"company_id": company.id, "name": template.name})
-            company.sudo().dunning_policy_id = policy
+            company.sudo().dunning_policy_id = template.copy({"company_id": company.id, "name": template.name})

@@ -3,3 +3,4 @@ from . import test_dunning_rules
 from . import test_dunning_run
 from . import test_dunning_block
 from . import test_dunning_send
+from . import test_dunning_security
