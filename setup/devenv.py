@@ -570,7 +570,11 @@ def cmd_test(args):
     env = dict(
         os.environ, DUNNING_ODOO_PYTHON=py, DUNNING_ODOO_DIR=odoo_dir, DUNNING_PG=json.dumps(pg), DUNNING_ROOT=ROOT
     )
-    stages = args.stages or ["static", "odoo", "repository"]
+    known = ["static", "odoo", "repository"]
+    unknown = set(args.stages) - set(known)
+    if unknown:
+        raise SetupError(f"Unknown test stage(s) {', '.join(sorted(unknown))}; choose from {', '.join(known)}.")
+    stages = args.stages or known
     if "static" in stages:
         _pytest_stage(py, tally, "static", ["tests/static"], env)
     if "odoo" in stages:
@@ -590,10 +594,7 @@ def main(argv=None):
     run_parser.add_argument("--update", action="store_true", help="update the add-ons in the demo database first")
     test_parser = sub.add_parser("test", help="static checks, the add-ons' Odoo tests, the repository tests")
     test_parser.add_argument(
-        "stages",
-        nargs="*",
-        choices=["static", "odoo", "repository"],
-        help="run only these stages (default: all, in this order)",
+        "stages", nargs="*", metavar="STAGE", help="static, odoo or repository: run only these (default: all)"
     )
     sub.add_parser("stop", help="stop Odoo and the private PostgreSQL")
     sub.add_parser("clean", help="stop, then remove .venv/ and .local/ (databases included)")

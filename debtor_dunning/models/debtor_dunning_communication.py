@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .dunning_rules import mobile_number_e164
+
 _logger = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 3
@@ -220,6 +222,8 @@ class DebtorDunningCommunication(models.Model):
                 values["email_state"] = "no_address"
                 print_letter = call = True
                 outcome.append(self.env._("No e-mail address: letter to print and a call task for the controller."))
+        if self.channel_sms:
+            outcome.append(self._send_sms(recipient))
         if print_letter:
             values["letter_state"] = "to_print"
             outcome.append(self.env._("Letter ready to print."))
@@ -258,6 +262,31 @@ class DebtorDunningCommunication(models.Model):
             attachment_ids=self.letter_attachment_id.ids,
             partner_ids=recipient.ids,
         )
+
+    def _send_sms(self, recipient):
+        """Send the SMS when the debtor has a valid mobile number; return what happened, for the outcome."""
+        partner = recipient if recipient.phone else self.partner_id
+        country = (partner.country_id or self.partner_id.country_id or self.company_id.country_id).code
+        number, problem = mobile_number_e164(partner.phone, country)
+        if problem:
+            reasons = {
+                "missing": self.env._("SMS not sent: the debtor has no phone number."),
+                "invalid": self.env._("SMS not sent: %s is not a valid phone number.", partner.phone),
+                "not_mobile": self.env._("SMS not sent: %s is not a mobile number.", partner.phone),
+            }
+            return reasons[problem]
+        links = self._payment_links()
+        debtor_env = self.with_context(lang=partner.lang or self.env.lang).env
+        body = debtor_env._(
+            "%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s: %(link)s",
+            company=self.company_id.name,
+            count=len(self.move_ids),
+            amount=self.currency_id.format(self.amount_residual),
+            date=self.pay_by_date or self.date,
+            link=links[0][1] if links else self.get_base_url(),
+        )
+        self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})
+        return self.env._("SMS sent to %s.", number)
 
     def _schedule_call(self, email_missing=False):
         user = self.partner_id.user_id or self.env.user

@@ -5,6 +5,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import phonenumbers
+
 
 @dataclass(frozen=True)
 class LevelRule:
@@ -95,3 +97,23 @@ def _candidate(levels, history, on_date):
 def is_chased(residual, tolerance):
     """An open amount at or below the policy's tolerance counts as paid."""
     return residual > tolerance
+
+
+def mobile_number_e164(raw_number, country_code):
+    """(E.164 number, None) for a valid mobile number, else (None, why not).
+
+    Numbers without a leading + are read in the debtor's country. Only mobile numbers can receive
+    an SMS; a fixed line or an invalid number is reported, never guessed.
+    """
+    if not raw_number or not raw_number.strip():
+        return None, "missing"
+    try:
+        parsed = phonenumbers.parse(raw_number, (country_code or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None, "invalid"
+    if not phonenumbers.is_valid_number(parsed):
+        return None, "invalid"
+    number_type = phonenumbers.number_type(parsed)
+    if number_type not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return None, "not_mobile"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None

@@ -7,6 +7,7 @@ from odoo.addons.debtor_dunning.models.dunning_rules import (
     LevelRule,
     expected_next_step,
     is_chased,
+    mobile_number_e164,
     next_level_due,
 )
 from odoo.tests import BaseCase, tagged
@@ -100,3 +101,11 @@ class TestDunningRules(BaseCase):
         self.assertFalse(is_chased(0.99, 1.0))
         self.assertFalse(is_chased(1.0, 1.0))
         self.assertTrue(is_chased(1.01, 1.0))
+
+    def test_mobile_numbers_are_normalised_in_the_debtors_country(self):
+        self.assertEqual(mobile_number_e164("06 12345678", "NL"), ("+31612345678", None))
+        self.assertEqual(mobile_number_e164("+32 470 12 34 56", "NL"), ("+32470123456", None))
+        self.assertEqual(mobile_number_e164("030 123 4567", "NL"), (None, "not_mobile"))
+        self.assertEqual(mobile_number_e164("06 123", "NL"), (None, "invalid"))
+        self.assertEqual(mobile_number_e164("call me", "NL"), (None, "invalid"))
+        self.assertEqual(mobile_number_e164("", "NL"), (None, "missing"))

@@ -88,3 +88,22 @@ class TestDunningSend(DunningCommon):
         self._run(TODAY + timedelta(days=1))
         self.assertEqual(self._levels_of(invoice), [2, 2], "one cancelled, one new")
         self.assertEqual(len(invoice.dunning_line_ids.filtered(lambda line: not line.is_cancelled)), 1)
+
+    def test_sms_goes_to_a_valid_mobile_number_and_a_bad_number_is_reported(self):
+        self.levels.filtered(lambda level: level.sequence == 2).channel_sms = True
+        netherlands = self.env.ref("base.nl")
+        self.debtor.write({"phone": "06 12345678", "country_id": netherlands.id})
+        self.debtor_without_email.write({"phone": "030 123 4567", "country_id": netherlands.id})
+        _invoice, communication = self._decided(self.debtor)
+        other = self.Communication.search([("partner_id", "=", self.debtor_without_email.id)])
+        self.assertFalse(other)
+        self._invoice(TODAY - timedelta(days=10), partner=self.debtor_without_email)
+        other = self._run(TODAY + timedelta(days=1)).communication_ids
+        (communication | other)._send()
+        sms = self.env["sms.sms"].search([("number", "=", "+31612345678")])
+        self.assertEqual(len(sms), 1)
+        self.assertIn("Please pay by", sms.body)
+        self.assertIn("SMS sent to +31612345678.", communication.outcome)
+        self.assertEqual(other.state, "sent", "a bad number never blocks the other channels")
+        self.assertIn("is not a mobile number", other.outcome)
+        self.assertEqual(other.letter_state, "to_print")
