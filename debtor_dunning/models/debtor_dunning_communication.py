@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 from .dunning_rules import mobile_number_e164
 
@@ -282,7 +283,7 @@ class DebtorDunningCommunication(models.Model):
             company=self.company_id.name,
             count=len(self.move_ids),
             amount=self.currency_id.format(self.amount_residual),
-            date=self.pay_by_date or self.date,
+            date=format_date(debtor_env, self.pay_by_date or self.date),
             link=links[0][1] if links else self.get_base_url(),
         )
         self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})

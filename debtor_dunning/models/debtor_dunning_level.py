@@ -36,7 +36,8 @@ class DebtorDunningLevel(models.Model):
     payment_term_days = fields.Integer(
         string="Pay Within (Days)",
         default=0,
-        help="The term this letter grants; the letter prints it as a date, and the next level waits until it expired.",
+        help="The term this letter grants; the letter prints it as a date, "
+        "and the next level waits until it has expired.",
     )
     channel_email = fields.Boolean(string="E-mail", default=True)
     channel_sms = fields.Boolean(string="SMS")
