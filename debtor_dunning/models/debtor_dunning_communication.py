@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
@@ -314,6 +315,14 @@ class DebtorDunningCommunication(models.Model):
             if group_data.get("notification_is_customer"):
                 group_data["has_button_access"] = False
         return groups
+
+    def _letterhead_in_body(self):
+        """True when wkhtmltopdf cannot print page headers (a build without patched Qt, as Debian's).
+
+        The letter then carries the sender's name and address beside the recipient's, so that it
+        still goes out on the company's letterhead.
+        """
+        return not _wkhtml().is_patched_qt
 
     def _payment_links(self):
         """[(invoice, url)]: Odoo's portal page of each invoice, where the debtor can pay online."""
