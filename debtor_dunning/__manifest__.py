@@ -18,8 +18,10 @@
         "portal",
         "sms",
         "phone_validation",
+        # Reuses the API key of Odoo's own Mollie provider for payment links.
+        "payment_mollie",
     ],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "mollie-api-python"]},
     "data": [
         "security/debtor_dunning_security.xml",
         "security/ir.model.access.csv",
@@ -36,5 +38,15 @@
         "views/debtor_dunning_block_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "data/debtor_dunning_portal_data.xml",
+        "views/debtor_dunning_debtor_message_views.xml",
+        "views/portal_templates.xml",
+        "views/res_config_settings_views.xml",
+        "views/debtor_dunning_call_outcome_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "debtor_dunning/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -304,6 +304,12 @@ def ensure_wkhtmltopdf():
         apt_install(["wkhtmltopdf"], "wkhtmltopdf (PDF letters)")
 
 
+def ensure_chromium():
+    """The portal's browser tests (Odoo tours) run in headless Chromium."""
+    if not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        apt_install(["chromium"], "Chromium (browser tests)")
+
+
 # --------------------------------------------------------------------------- Odoo config and calls
 def write_config(py, odoo_dir, pg, name="odoo.conf", logfile=None):
     os.makedirs(LOG_DIR, exist_ok=True)
@@ -564,6 +570,7 @@ def _odoo_stage(py, odoo_dir, pg, tally):
 
 def cmd_test(args):
     py, odoo_dir, pg = prepare("setup/test")
+    ensure_chromium()
     os.makedirs(REPORTS, exist_ok=True)
     tally = Tally()
     started = time.time()

@@ -6,7 +6,11 @@ from . import debtor_dunning_level
 from . import debtor_dunning_block_template
 from . import debtor_dunning_block
 from . import debtor_dunning_run
+from . import debtor_dunning_payment_link
 from . import debtor_dunning_communication
 from . import debtor_dunning_communication_line
 from . import account_move
 from . import res_partner
+from . import res_company_portal
+from . import res_config_settings
+from . import debtor_dunning_debtor_message

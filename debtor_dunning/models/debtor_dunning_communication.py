@@ -1,13 +1,16 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
+from odoo.tools import format_date, pdf
+from odoo.tools.image import image_data_uri
 
+from .debtor_dunning_payment_link import MollieUnavailable
 from .dunning_rules import mobile_number_e164
 
 _logger = logging.getLogger(__name__)
@@ -80,8 +83,27 @@ class DebtorDunningCommunication(models.Model):
     letter_state = fields.Selection(
         [("none", "Not Used"), ("to_print", "To Print"), ("printed", "Printed")], default="none", readonly=True
     )
-    call_state = fields.Selection([("none", "Not Used"), ("planned", "Planned")], default="none", readonly=True)
+    call_state = fields.Selection(
+        [("none", "Not Used"), ("planned", "Planned"), ("done", "Done")], default="none", readonly=True
+    )
+    call_activity_id = fields.Many2one("mail.activity", string="Call Task", readonly=True, ondelete="set null")
+    call_outcome = fields.Selection(
+        [
+            ("promise", "Reached: promised to pay"),
+            ("not_reached", "Not reached"),
+            ("dispute", "Dispute"),
+            ("wrong_number", "Wrong number"),
+        ],
+        readonly=True,
+    )
+    call_note = fields.Text(string="Call Notes", readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", readonly=True, copy=False)
+    date_printed = fields.Datetime(string="Printed On", readonly=True, copy=False)
+    payment_link_id = fields.Many2one(
+        "debtor.dunning.payment.link", string="Online Payment Link", readonly=True, copy=False
+    )
+    payment_link_url = fields.Char(related="payment_link_id.url", string="Payment Link")
+    payment_link_state = fields.Selection(related="payment_link_id.state", string="Payment Link Status")
     mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True, copy=False)
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
@@ -188,6 +210,7 @@ class DebtorDunningCommunication(models.Model):
 
     def _send(self):
         """Render, archive and send each communication; one failure never stops the others."""
+        self._prerender_letters()
         for communication in self:
             try:
                 with self.env.cr.savepoint():
@@ -207,11 +230,12 @@ class DebtorDunningCommunication(models.Model):
         self.ensure_one()
         outcome = []
         values = {"state": "sent", "date_sent": fields.Datetime.now(), "error_message": False}
+        recipient = self.recipient_id or self.partner_id
+        outcome += self._ensure_payment_link()
         pdf_needed = self.channel_letter or self.channel_email or self.channel_call
         if pdf_needed and not self.letter_attachment_id:
             values["letter_attachment_id"] = self._render_letter().id
             self.letter_attachment_id = values["letter_attachment_id"]
-        recipient = self.recipient_id or self.partner_id
         print_letter = self.channel_letter
         call = self.channel_call
         if self.channel_email:
@@ -236,6 +260,97 @@ class DebtorDunningCommunication(models.Model):
         values["outcome"] = "\n".join(outcome)
         self.write(values)
 
+    def _ensure_payment_link(self):
+        """A Mollie link for the open total when Mollie is set up; Mollie trouble never stops a letter."""
+        if self.payment_link_id:
+            return []
+        try:
+            link = self.env["debtor.dunning.payment.link"]._create_for(self)
+        except MollieUnavailable as error:
+            _logger.warning("No Mollie link for dunning communication %s: %s", self.id, error)
+            return [
+                self.env._(
+                    "Mollie payment link not created (%s): the letter carries Odoo's own payment link.", str(error)
+                )
+            ]
+        if not link:
+            return []
+        self.payment_link_id = link
+        return [self.env._("Mollie payment link created: %s", link.url)]
+
+    def _reference(self):
+        """The letter's reference, printed on it and given to Mollie so a payment finds its way back."""
+        self.ensure_one()
+        return f"DUN{self.id:07d}"
+
+    def _pay_online_url(self):
+        """One address to pay the letter online: the Mollie link for the total, else the first invoice's page."""
+        self.ensure_one()
+        if self.payment_link_id.state == "open":
+            return self.payment_link_id.url
+        links = self._payment_links()
+        return links[0][1] if links else False
+
+    def _payment_qr_code(self):
+        """The pay-online address as a QR code image (data URI) for the printed letter."""
+        self.ensure_one()
+        url = self._pay_online_url()
+        if not url:
+            return False
+        png = self.env["ir.actions.report"].barcode("QR", url, width=180, height=180, quiet=False)
+        return image_data_uri(base64.b64encode(png))
+
+    def _prerender_letters(self):
+        """Render a batch of letters in one wkhtmltopdf call where the installed build can.
+
+        A wkhtmltopdf without patched Qt (Debian's) cannot print several documents in one call;
+        the letters are then rendered one by one as they are sent.
+        """
+        to_render = self.filtered(
+            lambda c: c.state == "queued" and not c.letter_attachment_id and (c.channel_letter or c.channel_email)
+        )
+        if len(to_render) < 2 or not _wkhtml().is_patched_qt:
+            return
+        try:
+            with self.env.cr.savepoint():
+                for communication in to_render:
+                    communication._ensure_payment_link()
+                report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
+                streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+                    report.report_name, {}, to_render.ids
+                )
+                for communication in to_render:
+                    stream = streams.get(communication.id, {}).get("stream")
+                    if stream:
+                        communication.letter_attachment_id = communication._archive_letter(stream.getvalue())
+        except Exception:
+            _logger.warning("Batch rendering of %s letters failed; rendering them one by one", len(to_render))
+
+    def action_print_letters(self):
+        """All letters to print (the selected ones, or every letter waiting to be printed) as one PDF."""
+        letters = self or self.search([("letter_state", "=", "to_print")])
+        letters = letters.filtered(lambda c: c.state == "sent" and c.letter_state in ("to_print", "printed"))
+        if not letters:
+            raise UserError(self.env._("There are no sent letters to print."))
+        letters = letters.sorted(lambda c: (c.partner_id.zip or "", c.partner_id.name or "", c.id))
+        for communication in letters.filtered(lambda c: not c.letter_attachment_id):
+            communication.letter_attachment_id = communication._render_letter()
+        merged = pdf.merge_pdf([communication.letter_attachment_id.raw for communication in letters])
+        now = fields.Datetime.now()
+        batch = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Dunning letters %s.pdf", fields.Datetime.to_string(now)[:16]).replace(":", "-"),
+                "raw": merged,
+                "mimetype": "application/pdf",
+            }
+        )
+        letters.write({"letter_state": "printed", "date_printed": now})
+        for communication in letters:
+            communication.message_post(
+                body=self.env._("Letter printed for posting."), attachment_ids=communication.letter_attachment_id.ids
+            )
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{batch.id}?download=true", "target": "download"}
+
     def _render_letter(self):
         self.ensure_one()
         report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
@@ -243,6 +358,12 @@ class DebtorDunningCommunication(models.Model):
         content, _type = (
             self.env["ir.actions.report"].with_context(lang=lang)._render_qweb_pdf(report.report_name, self.ids)
         )
+        return self._archive_letter(content)
+
+    def _archive_letter(self, content):
+        """Keep the letter as it went out, on the communication: the invoice's dossier shows it."""
+        self.ensure_one()
+        lang = (self.recipient_id or self.partner_id).lang or self.env.lang
         filename = f"{self.level_id.with_context(lang=lang).name} - {self.partner_id.name} - {self.date}.pdf"
         return self.env["ir.attachment"].create(
             {
@@ -277,7 +398,6 @@ class DebtorDunningCommunication(models.Model):
                 "not_mobile": self.env._("SMS not sent: %s is not a mobile number.", partner.phone),
             }
             return reasons[problem]
-        links = self._payment_links()
         debtor_env = self.with_context(lang=partner.lang or self.env.lang).env
         body = debtor_env._(
             "%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s: %(link)s",
@@ -285,12 +405,23 @@ class DebtorDunningCommunication(models.Model):
             count=len(self.move_ids),
             amount=self.currency_id.format(self.amount_residual),
             date=format_date(debtor_env, self.pay_by_date or self.date),
-            link=links[0][1] if links else self.get_base_url(),
+            link=self._pay_online_url() or self.get_base_url(),
         )
         self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})
         return self.env._("SMS sent to %s.", number)
 
-    def _schedule_call(self, email_missing=False):
+    def action_log_call(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Call"),
+            "res_model": "debtor.dunning.call.outcome",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_communication_id": self.id},
+        }
+
+    def _schedule_call(self, email_missing=False, deadline=None):
         user = self.partner_id.user_id or self.env.user
         note = (
             self.env._("The debtor has no e-mail address: call and check that the letter reached him.")
@@ -298,9 +429,9 @@ class DebtorDunningCommunication(models.Model):
             else self.env._("Call the debtor about the letter %s.", self.level_id.name)
         )
         # On the debtor, so that the call shows in his credit-control tab with everything else.
-        self.partner_id.activity_schedule(
+        self.call_activity_id = self.partner_id.activity_schedule(
             "mail.mail_activity_data_call",
-            date_deadline=fields.Date.context_today(self),
+            date_deadline=deadline or fields.Date.context_today(self),
             summary=self.env._(
                 "Call %(debtor)s about %(level)s", debtor=self.partner_id.name, level=self.level_id.name
             ),

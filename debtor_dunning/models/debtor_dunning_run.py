@@ -3,6 +3,7 @@
 import logging
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 from psycopg2 import errors as pg_errors
 
@@ -15,6 +16,8 @@ _logger = logging.getLogger(__name__)
 
 PARTNER_BATCH_SIZE = 1000
 PENDING_STATES = ("to_approve", "failed")
+# Class id of the PostgreSQL advisory locks that tell a run which commits as it goes is alive ("dunn").
+RUN_LOCK_CLASS = 0x64756E6E
 
 
 class DebtorDunningRun(models.Model):
@@ -130,30 +133,110 @@ class DebtorDunningRun(models.Model):
         reasons = Counter()
         Block = self.env["debtor.dunning.block"]
         if not self.is_preview:
-            Block._expire_blocks(self.date)
+            self._fail_interrupted_runs()
+            self._expire_blocks()
         blocked_partners, blocked_moves = Block._blocked_targets(self.company_id, self.date)
         partner_ids = self._debtors_with_open_invoices()
         in_cron = bool(self.env.context.get("cron_id"))
-        for batch in split_every(PARTNER_BATCH_SIZE, partner_ids):
+        with self._alive_lock(enabled=in_cron and not self.is_preview):
+            for batch in split_every(PARTNER_BATCH_SIZE, partner_ids):
+                # A batch that fails is rolled back: only what was committed may count.
+                batch_counts, batch_reasons = Counter(), Counter()
+                try:
+                    with self.env.cr.savepoint():
+                        self._process_batch(list(batch), blocked_partners, blocked_moves, batch_counts, batch_reasons)
+                except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+                    # A concurrent run decided these debtors first: the database refused the duplicate.
+                    counts["skipped"] += len(batch)
+                    reasons[self.env._("Debtors handled by a concurrent run")] += len(batch)
+                except Exception as error:
+                    # One bad batch must not stop the others; the run shows it and the next run retries.
+                    _logger.exception("Dunning run %s: batch of %s debtors failed", self.id, len(batch))
+                    counts["errors"] += len(batch)
+                    reasons[self.env._("Error: %s", str(error))] += len(batch)
+                else:
+                    counts.update(batch_counts)
+                    reasons.update(batch_reasons)
+                self._store_counts(counts, reasons, started)
+                if in_cron:
+                    self.env["ir.cron"]._commit_progress(len(batch))
+                # Keep memory bounded over a hundred thousand invoices.
+                self.env.invalidate_all()
+            self._store_counts(counts, reasons, started, state="done")
+        return True
+
+    @contextmanager
+    def _alive_lock(self, enabled=True):
+        """Hold a session lock named after the run while it runs, on a connection of its own.
+
+        A run inside a cron commits batch by batch, so it is visible in state "running" while it
+        works. If its process dies (killed, out of memory, server restart), PostgreSQL drops the
+        connection and with it this lock: the next run knows the old one is dead, not just slow.
+        """
+        if not enabled:
+            yield
+            return
+        with self.env.registry.cursor() as lock_cr:
+            lock_cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", RUN_LOCK_CLASS, self.id))
+            lock_cr.commit()  # the session lock stays; no transaction stays open beside the run
+            try:
+                yield
+            finally:
+                lock_cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_CLASS, self.id))
+                lock_cr.commit()
+
+    def _fail_interrupted_runs(self):
+        """Mark the runs of this company left "running" by a process that died: this run completes them.
+
+        Their letters stay: every batch they committed is complete, and this run decides the rest.
+        """
+        stale = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "running"),
+                ("is_preview", "=", False),
+                ("id", "!=", self.id),
+            ]
+        )
+        for run in stale:
+            [[dead]] = self.env.execute_query(SQL("SELECT pg_try_advisory_lock(%s, %s)", RUN_LOCK_CLASS, run.id))
+            if not dead:
+                continue  # still working, in another process
             try:
                 with self.env.cr.savepoint():
-                    self._process_batch(list(batch), blocked_partners, blocked_moves, counts, reasons)
-            except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
-                # A concurrent run decided these debtors first: the database refused the duplicate.
-                counts["skipped"] += 1
-                reasons[self.env._("Debtors handled by a concurrent run")] += len(batch)
-            except Exception as error:
-                # One bad batch must not stop the others; the run shows it and the next run retries.
-                _logger.exception("Dunning run %s: batch of %s debtors failed", self.id, len(batch))
-                counts["errors"] += len(batch)
-                reasons[self.env._("Error: %s", str(error))] += len(batch)
-            self._store_counts(counts, reasons, started)
-            if in_cron:
-                self.env["ir.cron"]._commit_progress(len(batch))
-            # Keep memory bounded over a hundred thousand invoices.
-            self.env.invalidate_all()
-        self._store_counts(counts, reasons, started, state="done")
-        return True
+                    if run.try_lock_for_update():
+                        run.write(
+                            {
+                                "state": "failed",
+                                "error_message": self.env._(
+                                    "Interrupted before the end (its process stopped). "
+                                    "The run of %(date)s completed the debtors it had not reached.",
+                                    date=self.date,
+                                ),
+                            }
+                        )
+            except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+                pass  # another run is marking it just now
+            finally:
+                self.env.execute_query(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_CLASS, run.id))
+
+    def _expire_blocks(self):
+        """Lift the blocks whose last day has passed, unless a concurrent run is doing just that.
+
+        Two runs started together would otherwise both update the same blocks, and the second one
+        would wait for the first and then fail on the concurrent update. Expiring is bookkeeping:
+        `_blocked_targets` ignores ended blocks anyway, so the run that cannot lock them leaves them.
+        """
+        Block = self.env["debtor.dunning.block"]
+        ended = Block.search([("state", "=", "active"), ("date_end", "!=", False), ("date_end", "<", self.date)])
+        if not ended:
+            return
+        try:
+            with self.env.cr.savepoint():
+                if ended.try_lock_for_update() == ended:
+                    Block._expire_blocks(self.date)
+        except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+            _logger.info("Dunning run %s: blocks expired by a concurrent run", self.id)
 
     def _store_counts(self, counts, reasons, started, state=None):
         values = {
@@ -193,14 +276,22 @@ class DebtorDunningRun(models.Model):
         """Open customer invoices of these debtors, with their receivable residual in invoice currency.
 
         Only receivable lines count, and lines excluded from follow-up (`no_followup`) do not.
+        The due date is that of the earliest open instalment: Odoo's `invoice_date_due` is the last
+        instalment's, which would leave an overdue first instalment unchased for months. An invoice
+        without any due date (data imported or repaired by hand) falls back on its invoice date.
+        The overdue amounts count only the instalments whose own due date has passed.
         """
         return self.env.execute_query_dict(
             SQL(
                 """
                 SELECT m.id, m.commercial_partner_id AS partner_id, m.currency_id, m.invoice_date,
-                       m.invoice_date_due, m.amount_total, m.payment_state,
+                       COALESCE(MIN(l.date_maturity), m.invoice_date_due, m.invoice_date, m.date)
+                           AS invoice_date_due,
+                       m.amount_total, m.payment_state,
                        SUM(l.amount_residual_currency) AS residual,
-                       SUM(l.amount_residual) AS residual_company
+                       SUM(l.amount_residual) AS residual_company,
+                       COALESCE(SUM(l.amount_residual_currency) FILTER (WHERE %(overdue)s), 0) AS residual_overdue,
+                       COALESCE(SUM(l.amount_residual) FILTER (WHERE %(overdue)s), 0) AS residual_company_overdue
                   FROM account_move m
                   JOIN account_move_line l ON l.move_id = m.id
                   JOIN account_account a ON a.id = l.account_id
@@ -213,10 +304,11 @@ class DebtorDunningRun(models.Model):
                    AND NOT l.reconciled
                    AND NOT COALESCE(l.no_followup, FALSE)
                  GROUP BY m.id
-                 ORDER BY m.invoice_date_due, m.id
+                 ORDER BY 5, m.id
                 """,
                 company=self.company_id.id,
                 partners=tuple(partner_ids),
+                overdue=SQL("COALESCE(l.date_maturity, m.invoice_date_due, m.invoice_date, m.date) < %s", self.date),
             )
         )
 
@@ -344,16 +436,21 @@ class DebtorDunningRun(models.Model):
             for currency, total in per_currency.items()
             if not is_chased(total - credits.get((partner_id, currency), 0.0), tolerance)
         }
-        overdue_company = sum(
-            invoice["residual_company"] for invoice in open_invoices if invoice["invoice_date_due"] < self.date
-        )
+        overdue_company = sum(invoice["residual_company_overdue"] for invoice in open_invoices)
         below_minimum = overdue_company < policy.minimum_overdue_amount
+        level_ids = {rule.level_id for rule in rules}
         for invoice in open_invoices:
             if invoice["currency_id"] in covered:
                 counts["skipped"] += 1
                 reasons[self.env._("Covered by credit notes or payments not yet matched")] += 1
                 continue
             level_id, letter_date, pending = histories.get(invoice["id"], (None, None, False))
+            if level_id is not None and level_id not in level_ids:
+                # The debtor moved to another policy (or the level to another ladder) after the last
+                # letter: where to go on is the controller's decision, never a silent stop.
+                counts["skipped"] += 1
+                reasons[self.env._("Last letter not in the debtor's current policy: a controller decides")] += 1
+                continue
             history = InvoiceHistory(
                 date_due=invoice["invoice_date_due"],
                 last_level_id=level_id,
@@ -398,9 +495,7 @@ class DebtorDunningRun(models.Model):
                     "state": state,
                     "move_ids": [fields.Command.set([invoice["id"] for invoice in invoices])],
                     "amount_residual": sum(invoice["residual"] for invoice in invoices),
-                    "amount_overdue": sum(
-                        invoice["residual"] for invoice in invoices if invoice["invoice_date_due"] < self.date
-                    ),
+                    "amount_overdue": sum(invoice["residual_overdue"] for invoice in invoices),
                     "channel_email": level.channel_email,
                     "channel_sms": level.channel_sms,
                     "channel_letter": level.channel_letter,

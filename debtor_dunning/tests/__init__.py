@@ -4,3 +4,6 @@ from . import test_dunning_run
 from . import test_dunning_block
 from . import test_dunning_send
 from . import test_dunning_security
+from . import test_dunning_channels
+from . import test_dunning_bad_input
+from . import test_portal
