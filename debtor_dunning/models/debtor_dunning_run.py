@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
+from odoo.modules import module as odoo_module
 from odoo.tools import SQL, split_every
 
 from .dunning_rules import InvoiceHistory, is_chased, next_level_due
@@ -16,7 +17,7 @@ _logger = logging.getLogger(__name__)
 
 PARTNER_BATCH_SIZE = 1000
 PENDING_STATES = ("to_approve", "failed")
-# Class id of the PostgreSQL advisory locks that tell a run which commits as it goes is alive ("dunn").
+# Class id of the PostgreSQL advisory lock (class, company id) held by the deciding run ("dunn").
 RUN_LOCK_CLASS = 0x64756E6E
 
 
@@ -132,13 +133,20 @@ class DebtorDunningRun(models.Model):
         counts = Counter()
         reasons = Counter()
         Block = self.env["debtor.dunning.block"]
-        if not self.is_preview:
-            self._fail_interrupted_runs()
-            self._expire_blocks()
-        blocked_partners, blocked_moves = Block._blocked_targets(self.company_id, self.date)
         partner_ids = self._debtors_with_open_invoices()
         in_cron = bool(self.env.context.get("cron_id"))
-        with self._alive_lock(enabled=in_cron and not self.is_preview):
+        with self._company_lock(in_cron) as alone:
+            if not alone:
+                # Another run of this company decides today's letters; two at once would only fight
+                # over the same invoices (and one's rolled-back batch could hide debtors from the other).
+                counts["skipped"] += len(partner_ids)
+                reasons[self.env._("Debtors left to a concurrent run of this company")] += len(partner_ids)
+                self._store_counts(counts, reasons, started, state="done")
+                return True
+            if not self.is_preview:
+                self._fail_interrupted_runs()
+                self._expire_blocks()
+            blocked_partners, blocked_moves = Block._blocked_targets(self.company_id, self.date)
             for batch in split_every(PARTNER_BATCH_SIZE, partner_ids):
                 # A batch that fails is rolled back: only what was committed may count.
                 batch_counts, batch_reasons = Counter(), Counter()
@@ -166,29 +174,41 @@ class DebtorDunningRun(models.Model):
         return True
 
     @contextmanager
-    def _alive_lock(self, enabled=True):
-        """Hold a session lock named after the run while it runs, on a connection of its own.
+    def _company_lock(self, in_cron):
+        """Yield whether this run may decide: at most one deciding run per company at a time.
 
-        A run inside a cron commits batch by batch, so it is visible in state "running" while it
-        works. If its process dies (killed, out of memory, server restart), PostgreSQL drops the
-        connection and with it this lock: the next run knows the old one is dead, not just slow.
+        A PostgreSQL advisory lock on the company. A run in one transaction holds it until that
+        transaction ends (commit or rollback), so that the next run sees all its letters. A run
+        inside a cron commits batch by batch, so it holds the lock on a connection of its own for as
+        long as it works; if its process dies, PostgreSQL closes the connection and frees the lock.
+        Previews decide nothing and never wait for anyone.
         """
-        if not enabled:
-            yield
+        if self.is_preview:
+            yield True
             return
-        with self.env.registry.cursor() as lock_cr:
-            lock_cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", RUN_LOCK_CLASS, self.id))
+        key = (RUN_LOCK_CLASS, self.company_id.id)
+        if not in_cron or odoo_module.current_test:
+            # (In tests, commits are savepoints: the transaction lock lasts as long as the test.)
+            [[acquired]] = self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *key))
+            yield acquired
+            return
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as lock_cr:
+            lock_cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", *key))
+            [[acquired]] = lock_cr.fetchall()
             lock_cr.commit()  # the session lock stays; no transaction stays open beside the run
             try:
-                yield
+                yield acquired
             finally:
-                lock_cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_CLASS, self.id))
-                lock_cr.commit()
+                if acquired:
+                    lock_cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *key))
+                    lock_cr.commit()
 
     def _fail_interrupted_runs(self):
-        """Mark the runs of this company left "running" by a process that died: this run completes them.
+        """Mark the runs of this company left "running" by a process that died; this run completes them.
 
-        Their letters stay: every batch they committed is complete, and this run decides the rest.
+        Only a run inside a cron is seen "running" by others (it commits batch by batch), and a live
+        one holds the company lock, which this run holds now: the others left are dead. Their letters
+        stay, every batch they committed is complete, and this run decides the debtors they left.
         """
         stale = self.search(
             [
@@ -198,27 +218,23 @@ class DebtorDunningRun(models.Model):
                 ("id", "!=", self.id),
             ]
         )
-        for run in stale:
-            [[dead]] = self.env.execute_query(SQL("SELECT pg_try_advisory_lock(%s, %s)", RUN_LOCK_CLASS, run.id))
-            if not dead:
-                continue  # still working, in another process
-            try:
-                with self.env.cr.savepoint():
-                    if run.try_lock_for_update():
-                        run.write(
-                            {
-                                "state": "failed",
-                                "error_message": self.env._(
-                                    "Interrupted before the end (its process stopped). "
-                                    "The run of %(date)s completed the debtors it had not reached.",
-                                    date=self.date,
-                                ),
-                            }
-                        )
-            except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
-                pass  # another run is marking it just now
-            finally:
-                self.env.execute_query(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_CLASS, run.id))
+        if not stale:
+            return
+        try:
+            with self.env.cr.savepoint():
+                stale.write(
+                    {
+                        "state": "failed",
+                        "error_message": self.env._(
+                            "Interrupted before the end (its process stopped). "
+                            "The run of %(date)s completed the debtors it had not reached.",
+                            date=self.date,
+                        ),
+                    }
+                )
+        except pg_errors.SerializationFailure:
+            # It committed its last batch after this run began: the next run marks it.
+            _logger.info("Dunning run %s: interrupted runs %s left for the next run", self.id, stale.ids)
 
     def _expire_blocks(self):
         """Lift the blocks whose last day has passed, unless a concurrent run is doing just that.
@@ -366,13 +382,14 @@ class DebtorDunningRun(models.Model):
             return
         locked_ids = set()
         if not self.is_preview:
-            # Another run holding these invoices decides them; we leave them alone.
+            # Invoices locked by another transaction (a payment being registered, an edit, a run of
+            # another process) are left alone: whoever holds them may change them; the next run decides.
             moves = self.env["account.move"].browse([invoice["id"] for invoice in invoices])
             locked_ids = set(moves.try_lock_for_update(allow_referencing=True).ids)
             if len(locked_ids) < len(invoices):
                 skipped = len(invoices) - len(locked_ids)
                 counts["skipped"] += skipped
-                reasons[self.env._("Being handled by a concurrent run")] += skipped
+                reasons[self.env._("Invoice locked by another transaction: the next run decides it")] += skipped
             invoices = [invoice for invoice in invoices if invoice["id"] in locked_ids]
         credits = self._open_credits(partner_ids)
         histories = self._histories([invoice["id"] for invoice in invoices])

@@ -15,8 +15,8 @@ from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
-from odoo import Command, fields
-from odoo.addons.debtor_dunning.models.debtor_dunning_run import DebtorDunningRun
+from odoo import Command, fields, sql_db
+from odoo.addons.debtor_dunning.models.debtor_dunning_run import RUN_LOCK_CLASS, DebtorDunningRun
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -71,7 +71,7 @@ CASES = [
     Case("policy_without_levels", "not chased, the reason is shown", [], NO_POLICY),
     Case("company_without_policy", "not chased, the reason is shown", [], NO_POLICY),
     Case("debtor_moved_to_other_policy", "stops and tells the controller", [2], LEVEL_GONE),
-    Case("level_deleted_after_it_was_sent", "the deletion is refused, the dossier stays", [2], "violates"),
+    Case("level_deleted_after_it_was_sent", "the deletion is refused, the dossier stays", [2], None),
     Case("level_deleted_before_use", "the ladder goes on with the next rung", [3], None),
     Case("negative_tolerance", "refused by the database", [], "cannot be negative"),
     Case("block_ended_in_the_past", "the block expires and dunning resumes", [2], None),
@@ -83,6 +83,13 @@ CASES = [
     Case("policy_edited_during_run", "no error; the edit applies from the next batch", [2], None),
     Case("policy_edited_between_runs", "the next run follows the edited ladder", [2, 3], None),
     Case("same_day_twice", "nothing twice", [2], None),
+    Case("run_interrupted_in_a_cron", "marked failed by the next run, which does its work", [2], "Interrupted"),
+    Case(
+        "run_still_working_elsewhere",
+        "a second run of the company stops at once and leaves the debtors to the first",
+        [],
+        "Debtors left to a concurrent run of this company",
+    ),
 ]
 
 
@@ -633,3 +640,27 @@ class TestDunningBadInput(DunningCommon):
         run = self._run(TODAY)
         self.assertFalse(run.communication_ids)
         return invoice, []
+
+    def _case_run_interrupted_in_a_cron(self):
+        invoice = self._invoice(TODAY - timedelta(days=10))
+        # A run inside a cron commits batch by batch; this one's process died half-way.
+        dead = self.Run.create({"date": TODAY, "company_id": self.company.id})
+        self._run(TODAY)
+        self.assertEqual(dead.state, "failed")
+        return invoice, [dead.error_message]
+
+    def _case_run_still_working_elsewhere(self):
+        invoice = self._invoice(TODAY - timedelta(days=10))
+        alive = self.Run.create({"date": TODAY, "company_id": self.company.id})
+        # Another process's run inside a cron holds the company's lock while it works.
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as other_process:
+            other_process.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, self.company.id])
+            try:
+                run = self._run(TODAY)
+                preview = self._run(TODAY, preview=True)
+            finally:
+                other_process.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_CLASS, self.company.id])
+        self.assertEqual((run.state, run.error_count, run.skipped_count), ("done", 0, 1))
+        self.assertEqual(alive.state, "running", "a live run is never marked interrupted")
+        self.assertEqual(preview.communication_ids.move_ids, invoice, "a preview never waits for anyone")
+        return invoice, self._reasons(run)
