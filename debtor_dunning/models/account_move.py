@@ -40,7 +40,6 @@ class AccountMove(models.Model):
         string="Dunning Level",
         compute="_compute_dunning_level",
         store=True,
-        index="btree_not_null",
         readonly=True,
         help="The last dunning level this invoice reached.",
     )
@@ -49,7 +48,6 @@ class AccountMove(models.Model):
         DUNNING_STATES,
         compute="_compute_dunning_state",
         store=True,
-        index=True,
         readonly=True,
         help="Where the invoice stands in the dunning procedure.",
     )

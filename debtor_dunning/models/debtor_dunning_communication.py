@@ -62,11 +62,9 @@ class DebtorDunningCommunication(models.Model):
     line_ids = fields.One2many("debtor.dunning.communication.line", "communication_id", string="Invoices")
     move_ids = fields.Many2many(
         "account.move",
-        "debtor_dunning_communication_move_rel",
-        "communication_id",
-        "move_id",
         string="Invoices Covered",
-        readonly=True,
+        compute="_compute_move_ids",
+        search="_search_move_ids",
     )
     move_count = fields.Integer(compute="_compute_move_count")
     amount_residual = fields.Monetary(string="Open Amount", currency_field="currency_id", readonly=True)
@@ -128,6 +126,14 @@ class DebtorDunningCommunication(models.Model):
             communication.pay_by_date = (
                 communication.date + timedelta(days=term) if communication.date and term else False
             )
+
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for communication in self:
+            communication.move_ids = communication.line_ids.move_id
+
+    def _search_move_ids(self, operator, value):
+        return [("line_ids.move_id", operator, value)]
 
     @api.depends("move_ids")
     def _compute_move_count(self):

@@ -17,8 +17,9 @@ class DebtorDunningCommunicationLine(models.Model):
 
     communication_id = fields.Many2one("debtor.dunning.communication", required=True, index=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
-    level_id = fields.Many2one("debtor.dunning.level", required=True, index=True, ondelete="restrict")
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    # No index of their own: every search goes through the invoice (the unique index starts with it).
+    level_id = fields.Many2one("debtor.dunning.level", required=True, ondelete="restrict")
+    company_id = fields.Many2one("res.company", required=True)
     partner_id = fields.Many2one(related="communication_id.partner_id", string="Debtor")
     date = fields.Date(required=True, help="The day the run decided the letter.")
     is_preview = fields.Boolean(default=False)

@@ -62,11 +62,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_block_count = counts.get(partner.commercial_partner_id, 0)
 
-    def _dunning_recipient(self):
-        """The debtor's invoice address with an e-mail, as Odoo's invoicing picks it; else the debtor."""
-        self.ensure_one()
-        contacts = self.child_ids.filtered(lambda child: child.type == "invoice" and child.email and child.active)
-        return contacts[:1] or self
+    def _dunning_recipients(self):
+        """{debtor id: recipient id}: the debtor's invoice address with a valid e-mail, as Odoo's
+        invoicing picks it; the debtor himself when he has none. One search for the whole set."""
+        contacts = self.search_fetch(
+            [("parent_id", "in", self.ids), ("type", "=", "invoice"), ("email_normalized", "!=", False)],
+            ["parent_id"],
+            order="id",
+        )
+        recipients = {partner.id: partner.id for partner in self}
+        for contact in reversed(contacts):
+            recipients[contact.parent_id.id] = contact.id
+        return recipients
 
     def action_view_dunning_blocks(self):
         self.ensure_one()
