@@ -141,7 +141,7 @@ class AccountMove(models.Model):
             if not policy:
                 continue
             history = InvoiceHistory(
-                date_due=move.invoice_date_due,
+                date_due=move._dunning_due_date(),
                 last_level_id=move.dunning_level_id.id or None,
                 last_letter_date=move.dunning_last_date or None,
             )
@@ -149,6 +149,16 @@ class AccountMove(models.Model):
             if rule:
                 move.dunning_next_level_id = rule.level_id
                 move.dunning_next_date = when
+
+    def _dunning_due_date(self):
+        """The due date the run chases: the earliest open instalment's, not Odoo's (the last one's)."""
+        self.ensure_one()
+        open_dates = [
+            line.date_maturity
+            for line in self.line_ids
+            if line.account_id.account_type == "asset_receivable" and not line.reconciled and line.date_maturity
+        ]
+        return min(open_dates) if open_dates else self.invoice_date_due
 
     def _dunning_policy(self):
         self.ensure_one()

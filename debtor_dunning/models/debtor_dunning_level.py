@@ -1,6 +1,7 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 LETTER_LAYOUTS = [
     ("pre_due", "1. Notice before the due date"),
@@ -84,6 +85,14 @@ class DebtorDunningLevel(models.Model):
         )
         for level in self:
             level.communication_count = counts.get(level, 0)
+
+    @api.constrains("channel_email", "channel_sms", "channel_letter", "channel_call")
+    def _check_a_channel(self):
+        for level in self:
+            if not (level.channel_email or level.channel_sms or level.channel_letter or level.channel_call):
+                raise ValidationError(
+                    self.env._("The level %s must reach the debtor somehow: choose at least one channel.", level.name)
+                )
 
     @api.depends("sequence", "name")
     def _compute_display_name(self):

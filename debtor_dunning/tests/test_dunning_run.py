@@ -6,6 +6,7 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo.addons.debtor_dunning.models.debtor_dunning_run import DebtorDunningRun
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -202,3 +203,7 @@ class TestDunningRun(DunningCommon):
         invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").no_followup = True
         self._run(TODAY)
         self.assertEqual(self._levels_of(invoice), [])
+
+    def test_a_level_must_reach_the_debtor_through_some_channel(self):
+        with self.assertRaises(ValidationError):
+            self.levels[1].write({"channel_email": False, "channel_sms": False, "channel_letter": False})

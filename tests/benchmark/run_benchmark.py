@@ -137,7 +137,7 @@ class Postgres:
     def vacuum(self, db):
         tables = (
             "account_move, account_move_line, res_partner, debtor_dunning_communication,"
-            " debtor_dunning_communication_line, debtor_dunning_communication_move_rel, credit_control_line,"
+            " debtor_dunning_communication_line, credit_control_line,"
             " mail_message, mail_followers"
         )
         self.sql(db, f"VACUUM ANALYZE {tables}")
