@@ -42,7 +42,7 @@ class DebtorDunningPaymentLink(models.Model):
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     amount = fields.Monetary(readonly=True)
     mollie_id = fields.Char(string="Mollie Link", readonly=True, index=True)
-    url = fields.Char(readonly=True)
+    url = fields.Char(string="URL", readonly=True)
     expires_at = fields.Datetime(string="Expires On", readonly=True)
     state = fields.Selection(
         [("open", "Open"), ("paid", "Paid"), ("expired", "Expired")],
@@ -51,7 +51,7 @@ class DebtorDunningPaymentLink(models.Model):
         index=True,
         readonly=True,
     )
-    paid_at = fields.Datetime(readonly=True)
+    paid_at = fields.Datetime(string="Paid On", readonly=True)
     mollie_payment_id = fields.Char(string="Mollie Payment", readonly=True)
     amount_paid = fields.Monetary(readonly=True)
     payment_id = fields.Many2one("account.payment", string="Payment", readonly=True)

@@ -42,7 +42,7 @@ class DebtorDunningCallOutcome(models.TransientModel):
         Block = self.env["debtor.dunning.block"]
         if self.outcome == "promise":
             if not self.promise_date or self.promise_date < today:
-                raise UserError(self.env._("A promise to pay needs a date from today on."))
+                raise UserError(self.env._("A promise to pay needs a date of today or later."))
             # The block ends on the promised day: if the money is not in by then, dunning resumes.
             Block.create(
                 {
