@@ -546,7 +546,7 @@ def _odoo_stage(py, odoo_dir, pg, tally):
             is_problem = bool(ODOO_PROBLEM.match(line))
             if is_problem and not ODOO_RESULT.search(line):
                 problems += 1
-            if is_problem or (" odoo.modules.loading: " in line and "tests" in line):
+            if is_problem:
                 echo_traceback = is_problem
                 print(line, end="", flush=True)
             elif echo_traceback and not re.match(r"^\d{4}-\d\d-\d\d ", line):
