@@ -72,13 +72,6 @@ class AccountMove(models.Model):
         help="Where the invoice stands, as the debtor sees it in the portal.",
     )
 
-    # The dunning run reads the open customer invoices debtor by debtor: without this small partial
-    # index every batch would scan all of the company's entries.
-    _dunning_open_invoice_index = models.Index(
-        "(company_id, commercial_partner_id) WHERE state = 'posted'"
-        " AND payment_state IN ('not_paid', 'partial') AND move_type IN ('out_invoice', 'out_receipt')"
-    )
-
     @api.depends("dunning_line_ids.is_cancelled", "dunning_line_ids.date", "dunning_line_ids.level_id")
     def _compute_dunning_level(self):
         lines = self.env["debtor.dunning.communication.line"].search_fetch(
