@@ -25,9 +25,9 @@ def python_without_odoo(tmp_path):
     return str(wrapper)
 
 
-def _run_command(command, env, timeout=60):
+def _run_command(command, env, timeout=60, args=()):
     return subprocess.run(
-        [str(ROOT / "setup" / command)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [str(ROOT / "setup" / command), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -78,14 +78,7 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
     env = dict(os.environ, DUNNING_DEMO_DB=database, DUNNING_HTTP_PORT=str(port))
     pidfile = ROOT / ".local" / "odoo.pid"
     try:
-        first = subprocess.run(
-            [str(ROOT / "setup" / "run"), "--background"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=1200,
-        )
+        first = _run_command("run", env, timeout=1200, args=["--background"])
         assert first.returncode == 0, first.stdout + first.stderr
         assert f"http://127.0.0.1:{port}/odoo/accounting" in first.stderr
         assert "Login: admin   Password: admin" in first.stderr
@@ -129,14 +122,7 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
 
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
         time.sleep(3)
-        again = subprocess.run(
-            [str(ROOT / "setup" / "run"), "--background"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        again = _run_command("run", env, timeout=600, args=["--background"])
         assert again.returncode == 0, again.stdout + again.stderr
         assert "Creating the demo database" not in again.stderr, "a second run reuses the database"
     finally:

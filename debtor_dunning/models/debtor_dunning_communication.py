@@ -18,6 +18,13 @@ _logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 3
 SEND_BATCH_SIZE = 50
 
+CALL_OUTCOMES = [
+    ("promise", "Reached: promised to pay"),
+    ("not_reached", "Not reached"),
+    ("dispute", "Dispute"),
+    ("wrong_number", "Wrong number"),
+]
+
 COMMUNICATION_STATES = [
     ("preview", "Preview"),
     ("to_approve", "Awaiting Approval"),
@@ -85,15 +92,7 @@ class DebtorDunningCommunication(models.Model):
         [("none", "Not Used"), ("planned", "Planned"), ("done", "Done")], default="none", readonly=True
     )
     call_activity_id = fields.Many2one("mail.activity", string="Call Task", readonly=True, ondelete="set null")
-    call_outcome = fields.Selection(
-        [
-            ("promise", "Reached: promised to pay"),
-            ("not_reached", "Not reached"),
-            ("dispute", "Dispute"),
-            ("wrong_number", "Wrong number"),
-        ],
-        readonly=True,
-    )
+    call_outcome = fields.Selection(CALL_OUTCOMES, readonly=True)
     call_note = fields.Text(string="Call Notes", readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", readonly=True, copy=False)
     date_printed = fields.Datetime(string="Printed On", readonly=True, copy=False)

@@ -5,12 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-CALL_OUTCOMES = [
-    ("promise", "Reached: promised to pay"),
-    ("not_reached", "Not reached"),
-    ("dispute", "Dispute"),
-    ("wrong_number", "Wrong number"),
-]
+from ..models.debtor_dunning_communication import CALL_OUTCOMES
 
 
 class DebtorDunningCallOutcome(models.TransientModel):
