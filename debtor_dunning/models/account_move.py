@@ -1,6 +1,8 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 from .dunning_rules import InvoiceHistory, expected_next_step
 
@@ -13,6 +15,14 @@ DUNNING_STATES = [
     ("blocked", "Blocked"),
     ("closed", "Paid or Closed"),
 ]
+
+# The tables the dunning status is read from (flushed before it is).
+DUNNING_STATUS_MODELS = (
+    "debtor.dunning.communication.line",
+    "debtor.dunning.communication",
+    "debtor.dunning.level",
+    "debtor.dunning.block",
+)
 
 # What the debtor reads in the customer portal about where his invoice stands.
 DUNNING_PORTAL_STATUSES = [
@@ -35,20 +45,24 @@ class AccountMove(models.Model):
         readonly=True,
     )
     dunning_block_ids = fields.One2many("debtor.dunning.block", "move_id", string="Dunning Blocks", readonly=True)
+    # Where the invoice stands is read from its dossier, not stored on account_move: the run then
+    # writes only its own narrow tables, and updating 100,000 wide invoice rows (two dozen indexes
+    # each) cost a third of a run. `_field_to_sql` gives the same expressions to search, sort and
+    # group by, so the invoice list filters and groups on them as on stored fields.
     dunning_level_id = fields.Many2one(
         "debtor.dunning.level",
         string="Dunning Level",
-        compute="_compute_dunning_level",
-        store=True,
-        readonly=True,
-        help="The last dunning level this invoice reached.",
+        compute="_compute_dunning_status",
+        search="_search_dunning_level_id",
+        help="The highest dunning level this invoice reached.",
     )
-    dunning_last_date = fields.Date(string="Last Letter", compute="_compute_dunning_level", store=True, readonly=True)
+    dunning_last_date = fields.Date(
+        string="Last Letter", compute="_compute_dunning_status", search="_search_dunning_last_date"
+    )
     dunning_state = fields.Selection(
         DUNNING_STATES,
-        compute="_compute_dunning_state",
-        store=True,
-        readonly=True,
+        compute="_compute_dunning_status",
+        search="_search_dunning_state",
         help="Where the invoice stands in the dunning procedure.",
     )
     dunning_next_level_id = fields.Many2one(
@@ -72,62 +86,146 @@ class AccountMove(models.Model):
         help="Where the invoice stands, as the debtor sees it in the portal.",
     )
 
-    @api.depends("dunning_line_ids.is_cancelled", "dunning_line_ids.date", "dunning_line_ids.level_id")
-    def _compute_dunning_level(self):
-        lines = self.env["debtor.dunning.communication.line"].search_fetch(
-            [("move_id", "in", self.ids), ("is_preview", "=", False), ("is_cancelled", "=", False)],
-            ["move_id", "level_id", "date"],
-        )
-        highest = {}
-        for line in lines:
-            current = highest.get(line.move_id.id)
-            key = (line.level_id.sequence, line.id)
-            if current is None or key > current[0]:
-                highest[line.move_id.id] = (key, line)
-        for move in self:
-            line = highest.get(move.id, (None, None))[1]
-            move.dunning_level_id = line.level_id if line else False
-            move.dunning_last_date = line.date if line else False
-
     @api.depends(
-        "payment_state",
         "state",
-        "dunning_level_id",
+        "move_type",
+        "payment_state",
+        "dunning_line_ids.is_cancelled",
+        "dunning_line_ids.level_id",
         "dunning_line_ids.communication_id.state",
         "dunning_block_ids.state",
         "commercial_partner_id.dunning_block_ids.state",
     )
-    def _compute_dunning_state(self):
-        moves = self.filtered(lambda move: move.id and move.is_sale_document(include_receipts=True))
-        (self - moves).dunning_state = False
-        blocked_moves = set(
-            self.env["debtor.dunning.block"]
-            .search_fetch(
-                [
-                    ("state", "=", "active"),
-                    "|",
-                    ("move_id", "in", moves.ids),
-                    ("partner_id", "in", moves.commercial_partner_id.ids),
-                ],
-                ["move_id", "partner_id", "company_id"],
+    def _compute_dunning_status(self):
+        moves = self.filtered("id")
+        (self - moves).update({"dunning_level_id": False, "dunning_last_date": False, "dunning_state": False})
+        if not moves:
+            return
+        moves.flush_recordset(["state", "move_type", "payment_state", "commercial_partner_id", "company_id"])
+        for model in DUNNING_STATUS_MODELS:
+            self.env[model].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT m.id, %s, %s, %s FROM account_move m WHERE m.id IN %s",
+                self._dunning_status_sql("m", "dunning_level_id"),
+                self._dunning_status_sql("m", "dunning_last_date"),
+                self._dunning_status_sql("m", "dunning_state"),
+                tuple(moves.ids),
             )
-            .mapped(lambda block: block.move_id.id or (block.partner_id.id, block.company_id.id))
         )
+        Level = self.env["debtor.dunning.level"]
+        status = {move_id: (level_id, last_date, state) for move_id, level_id, last_date, state in rows}
         for move in moves:
-            if move.state != "posted" or move.payment_state in ("paid", "in_payment", "reversed"):
-                move.dunning_state = "closed" if move.state == "posted" else False
-            elif move.id in blocked_moves or (move.commercial_partner_id.id, move.company_id.id) in blocked_moves:
-                move.dunning_state = "blocked"
-            elif any(line.communication_id.state == "to_approve" for line in move.dunning_line_ids):
-                move.dunning_state = "to_approve"
-            elif move.dunning_level_id.letter_layout == "handover":
-                move.dunning_state = "handed_over"
-            elif move.dunning_level_id.letter_layout == "default_notice":
-                move.dunning_state = "in_default"
-            elif move.dunning_level_id:
-                move.dunning_state = "in_progress"
+            level_id, last_date, state = status.get(move.id, (None, None, None))
+            move.dunning_level_id = Level.browse(level_id)
+            move.dunning_last_date = last_date or False
+            move.dunning_state = state or False
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        if field_expr in ("dunning_level_id", "dunning_last_date", "dunning_state"):
+            return self._dunning_status_sql(alias, field_expr)
+        return super()._field_to_sql(alias, field_expr, query)
+
+    def _search_dunning_level_id(self, operator, value):
+        if operator in ("any", "not any"):
+            levels = self.env["debtor.dunning.level"].with_context(active_test=False)._search(value)
+            return self._dunning_status_domain("dunning_level_id", operator.replace("any", "in"), levels.subselect())
+        return self._dunning_status_domain("dunning_level_id", operator, value)
+
+    def _search_dunning_last_date(self, operator, value):
+        return self._dunning_status_domain("dunning_last_date", operator, value)
+
+    def _search_dunning_state(self, operator, value):
+        return self._dunning_status_domain("dunning_state", operator, value)
+
+    def _dunning_status_domain(self, fname, operator, value):
+        """A search on a dunning status field, on the same expression as `_dunning_status_sql`.
+
+        `value` is a collection (None, False standing for "no value"), a subquery, or with a
+        comparison operator a single value.
+        """
+        if operator in ("<", "<=", ">", ">="):
+
+            def to_sql(model, alias, query):
+                return SQL("%s %s %s", model._dunning_status_sql(alias, fname), SQL(operator), value)
+
+        elif operator in ("in", "not in"):
+            if isinstance(value, SQL):
+                values, with_null = value, False
             else:
-                move.dunning_state = "none"
+                values = tuple(item for item in value if item not in (False, None))
+                with_null = len(values) < len(value)
+
+            def to_sql(model, alias, query):
+                expr = model._dunning_status_sql(alias, fname)
+                matches = SQL("%s IN %s", expr, values) if values else SQL("FALSE")
+                if with_null:
+                    matches = SQL("(%s OR %s IS NULL)", matches, expr)
+                if operator == "in":
+                    return matches
+                return SQL("NOT COALESCE(%s, FALSE)", matches)
+
+        else:
+            return NotImplemented
+        return Domain.custom(to_sql=to_sql)
+
+    @api.model
+    def _dunning_status_sql(self, alias, fname):
+        """The SQL expression of one dunning status field of the invoice in table `alias`.
+
+        The one definition of the status: the compute reads it, searches, sorting and grouping use it.
+        The current letter is the dossier's highest level, previews and cancelled letters left out.
+        """
+        move_id = SQL.identifier(alias, "id")
+        current_line = SQL(
+            """
+            FROM debtor_dunning_communication_line cl
+            JOIN debtor_dunning_level lv ON lv.id = cl.level_id
+           WHERE cl.move_id = %s AND NOT cl.is_preview AND NOT cl.is_cancelled
+           ORDER BY lv.sequence DESC, cl.id DESC
+           LIMIT 1
+            """,
+            move_id,
+        )
+        if fname == "dunning_level_id":
+            return SQL("(SELECT cl.level_id %s)", current_line)
+        if fname == "dunning_last_date":
+            return SQL("(SELECT cl.date %s)", current_line)
+        return SQL(
+            """
+            CASE
+                WHEN %(move_type)s NOT IN %(sale_types)s OR %(state)s != 'posted' THEN NULL
+                WHEN %(payment_state)s IN ('paid', 'in_payment', 'reversed') THEN 'closed'
+                WHEN EXISTS (
+                    SELECT 1 FROM debtor_dunning_block b
+                     WHERE b.state = 'active'
+                       AND (b.move_id = %(move_id)s
+                            OR (b.partner_id = %(partner_id)s AND b.company_id = %(company_id)s))
+                ) THEN 'blocked'
+                WHEN EXISTS (
+                    SELECT 1 FROM debtor_dunning_communication_line cl
+                      JOIN debtor_dunning_communication c ON c.id = cl.communication_id
+                     WHERE cl.move_id = %(move_id)s AND NOT cl.is_preview AND c.state = 'to_approve'
+                ) THEN 'to_approve'
+                ELSE COALESCE(
+                    (SELECT CASE lv.letter_layout
+                                WHEN 'handover' THEN 'handed_over'
+                                WHEN 'default_notice' THEN 'in_default'
+                                ELSE 'in_progress'
+                            END %(current_line)s),
+                    'none'
+                )
+            END
+            """,
+            move_type=SQL.identifier(alias, "move_type"),
+            sale_types=tuple(self.get_sale_types(include_receipts=True)),
+            state=SQL.identifier(alias, "state"),
+            payment_state=SQL.identifier(alias, "payment_state"),
+            move_id=move_id,
+            partner_id=SQL.identifier(alias, "commercial_partner_id"),
+            company_id=SQL.identifier(alias, "company_id"),
+            current_line=current_line,
+        )
 
     @api.depends("dunning_level_id", "dunning_last_date", "invoice_date_due", "dunning_state")
     @api.depends_context("company")

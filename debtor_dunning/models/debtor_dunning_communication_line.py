@@ -14,18 +14,22 @@ class DebtorDunningCommunicationLine(models.Model):
     _description = "Dunning Communication Line"
     _order = "date, id"
     _check_company_auto = True
+    # Written once by the run, a hundred thousand at a time, and never edited: who and when are the
+    # communication's. Without them (and with company and currency read through the communication)
+    # each row costs four foreign-key checks less.
+    _log_access = False
 
     communication_id = fields.Many2one("debtor.dunning.communication", required=True, index=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
     # No index of their own: every search goes through the invoice (the unique index starts with it).
     level_id = fields.Many2one("debtor.dunning.level", required=True, ondelete="restrict")
-    company_id = fields.Many2one("res.company", required=True)
+    company_id = fields.Many2one(related="communication_id.company_id")
     partner_id = fields.Many2one(related="communication_id.partner_id", string="Debtor")
     date = fields.Date(required=True, help="The day the run decided the letter.")
     is_preview = fields.Boolean(default=False)
     is_cancelled = fields.Boolean(default=False, help="The letter was cancelled before it went out.")
     state = fields.Selection(related="communication_id.state")
-    currency_id = fields.Many2one("res.currency", required=True)
+    currency_id = fields.Many2one(related="communication_id.currency_id")
     invoice_date = fields.Date()
     invoice_date_due = fields.Date(string="Due Date")
     amount_total = fields.Monetary(string="Invoice Total", currency_field="currency_id")

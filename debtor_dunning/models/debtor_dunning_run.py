@@ -18,8 +18,6 @@ _logger = logging.getLogger(__name__)
 
 PARTNER_BATCH_SIZE = 1000
 PENDING_STATES = ("to_approve", "failed")
-# account.move.dunning_state of an invoice whose letter of this layout was just decided.
-LAYOUT_DUNNING_STATE = {"default_notice": "in_default", "handover": "handed_over"}
 # Class id of the PostgreSQL advisory lock (class, company id) held by the deciding run ("dunn").
 RUN_LOCK_CLASS = 0x64756E6E
 
@@ -514,7 +512,7 @@ class DebtorDunningRun(models.Model):
         partners.fetch(["name"])
         recipients = partners._dunning_recipients()
         uid, now = self.env.uid, self.env.cr.now()
-        communication_rows, states = [], []
+        communication_rows = []
         for partner_id, level_id, currency_id in keys:
             level = levels_by_id[level_id]
             invoices = decisions[(partner_id, level_id, currency_id)]
@@ -525,7 +523,6 @@ class DebtorDunningRun(models.Model):
             else:
                 state = "queued"
             counts[state] += 1
-            states.append(state)
             pay_by = self.date + timedelta(days=level.payment_term_days) if level.payment_term_days else None
             communication_rows.append(
                 SQL(
@@ -574,67 +571,43 @@ class DebtorDunningRun(models.Model):
             )
         ]
         Communication.invalidate_model()
-        line_rows, move_rows = [], []
-        for communication_id, key, state in zip(communication_ids, keys, states, strict=True):
-            level = levels_by_id[key[1]]
-            dunning_state = (
-                "to_approve" if state == "to_approve" else LAYOUT_DUNNING_STATE.get(level.letter_layout, "in_progress")
-            )
+        # One array per column and a single INSERT … SELECT FROM unnest(): far less for Python to
+        # format and for PostgreSQL to parse than a VALUES row per invoice.
+        columns = defaultdict(list)
+        for communication_id, key in zip(communication_ids, keys, strict=True):
             for invoice in decisions[key]:
-                line_rows.append(
-                    SQL(
-                        "(%s, %s, %s, %s, %s, %s, FALSE, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                        communication_id,
-                        invoice["id"],
-                        key[1],
-                        self.company_id.id,
-                        self.date,
-                        self.is_preview,
-                        invoice["currency_id"],
-                        invoice["invoice_date"],
-                        invoice["invoice_date_due"],
-                        invoice["amount_total"],
-                        invoice["residual"],
-                        max((self.date - invoice["invoice_date_due"]).days, 0),
-                        uid,
-                        now,
-                        uid,
-                        now,
-                    )
-                )
-                if not self.is_preview:
-                    move_rows.append(SQL("(%s, %s, %s::date, %s)", invoice["id"], key[1], self.date, dunning_state))
-        self.env["debtor.dunning.communication.line"].flush_model()
+                columns["communication_id"].append(communication_id)
+                columns["move_id"].append(invoice["id"])
+                columns["invoice_date"].append(invoice["invoice_date"])
+                columns["invoice_date_due"].append(invoice["invoice_date_due"])
+                columns["amount_total"].append(invoice["amount_total"])
+                columns["amount_residual"].append(invoice["residual"])
+                columns["days_overdue"].append(max((self.date - invoice["invoice_date_due"]).days, 0))
+        Line = self.env["debtor.dunning.communication.line"]
+        Line.flush_model()
         self.env.execute_query(
             SQL(
                 """
                 INSERT INTO debtor_dunning_communication_line
-                    (communication_id, move_id, level_id, company_id, date, is_preview, is_cancelled, currency_id,
-                     invoice_date, invoice_date_due, amount_total, amount_residual, days_overdue,
-                     create_uid, create_date, write_uid, write_date)
-                VALUES %s
+                    (communication_id, move_id, level_id, date, is_preview, is_cancelled,
+                     invoice_date, invoice_date_due, amount_total, amount_residual, days_overdue)
+                SELECT v.communication_id, v.move_id, c.level_id, c.date, %(is_preview)s, FALSE,
+                       v.invoice_date, v.invoice_date_due, v.amount_total, v.amount_residual, v.days_overdue
+                  FROM unnest(%(communication_id)s::int[], %(move_id)s::int[], %(invoice_date)s::date[],
+                              %(invoice_date_due)s::date[], %(amount_total)s::numeric[],
+                              %(amount_residual)s::numeric[], %(days_overdue)s::int[])
+                       AS v(communication_id, move_id, invoice_date, invoice_date_due, amount_total,
+                            amount_residual, days_overdue)
+                  JOIN debtor_dunning_communication c ON c.id = v.communication_id
                 """,
-                SQL(", ").join(line_rows),
+                is_preview=self.is_preview,
+                **columns,
             )
         )
-        self.env["debtor.dunning.communication.line"].invalidate_model()
+        Line.invalidate_model()
         Communication.invalidate_model(["line_ids", "move_ids"])
-        if self.is_preview:
-            return  # a preview changes nothing on the invoices
-        # The invoice's level, as `account.move._compute_dunning_level` and `_compute_dunning_state`
-        # would store them for a letter just decided.
-        self.env["account.move"].flush_model(["dunning_level_id", "dunning_last_date", "dunning_state"])
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE account_move m
-                   SET dunning_level_id = v.level_id, dunning_last_date = v.letter_date, dunning_state = v.state
-                  FROM (VALUES %s) AS v(id, level_id, letter_date, state)
-                 WHERE m.id = v.id
-                """,
-                SQL(", ").join(move_rows),
+        if not self.is_preview:
+            # The invoices' status is read from the lines just written (see account.move._dunning_status_sql).
+            self.env["account.move"].invalidate_model(
+                ["dunning_level_id", "dunning_last_date", "dunning_state", "dunning_line_ids"]
             )
-        )
-        self.env["account.move"].invalidate_model(
-            ["dunning_level_id", "dunning_last_date", "dunning_state", "dunning_line_ids"]
-        )

@@ -207,3 +207,41 @@ class TestDunningRun(DunningCommon):
     def test_a_level_must_reach_the_debtor_through_some_channel(self):
         with self.assertRaises(ValidationError):
             self.levels[1].write({"channel_email": False, "channel_sms": False, "channel_letter": False})
+
+    def test_invoice_list_filters_and_groups_by_dunning_level_and_state(self):
+        """The status is read from the dossier, yet the invoice list searches and groups on it."""
+        chased = self._invoice(TODAY - timedelta(days=10))
+        disputed = self._invoice(TODAY - timedelta(days=10), amount=300.0)
+        not_yet = self._invoice(TODAY + timedelta(days=30), amount=50.0)
+        paid = self._invoice(TODAY - timedelta(days=10), amount=70.0)
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=paid.ids).create(
+            {}
+        )._create_payments()
+        self._run(TODAY)
+        self.env["debtor.dunning.block"].create(
+            {"template_id": self.env.ref("debtor_dunning.block_template_dispute").id, "move_id": disputed.id}
+        )
+        invoices = chased | disputed | not_yet | paid
+        Move = self.env["account.move"]
+        overdue_level = self.levels.filtered(lambda level: level.sequence == 2)
+        self.assertEqual(
+            [(move.dunning_state, move.dunning_level_id) for move in invoices],
+            [
+                ("in_progress", overdue_level),
+                ("blocked", overdue_level),
+                ("none", Move.dunning_level_id),
+                ("closed", Move.dunning_level_id),
+            ],
+        )
+        self.assertEqual(chased.dunning_last_date, TODAY)
+        scope = [("id", "in", invoices.ids)]
+        self.assertEqual(Move.search([*scope, ("dunning_state", "=", "blocked")]), disputed)
+        self.assertEqual(Move.search([*scope, ("dunning_state", "in", ("in_progress", "none"))]), chased | not_yet)
+        self.assertEqual(Move.search([*scope, ("dunning_level_id", "=", overdue_level.id)]), chased | disputed)
+        self.assertEqual(Move.search([*scope, ("dunning_level_id", "=", False)]), not_yet | paid)
+        self.assertEqual(Move.search([*scope, ("dunning_level_id.sequence", "=", 2)]), chased | disputed)
+        self.assertEqual(Move.search(scope, order="dunning_last_date, id"), not_yet | paid | chased | disputed)
+        by_state = dict(Move._read_group(scope, ["dunning_state"], ["__count"]))
+        self.assertEqual(by_state, {"in_progress": 1, "blocked": 1, "none": 1, "closed": 1})
+        by_level = dict(Move._read_group(scope, ["dunning_level_id"], ["__count"]))
+        self.assertEqual(by_level, {overdue_level: 2, Move.dunning_level_id: 2})

@@ -103,8 +103,7 @@ PHASES = [
     ("debtor.dunning.communication", "create"),
     ("debtor.dunning.communication.line", "create"),
     ("account.move", "try_lock_for_update"),
-    ("account.move", "_compute_dunning_level"),
-    ("account.move", "_compute_dunning_state"),
+    ("account.move", "_compute_dunning_status"),
     ("debtor.dunning.run", "_store_counts"),
 ]
 
