@@ -512,7 +512,9 @@ class DebtorDunningRun(models.Model):
         partners.fetch(["name"])
         recipients = partners._dunning_recipients()
         uid, now = self.env.uid, self.env.cr.now()
-        communication_rows = []
+        # One array per column and a single INSERT … SELECT FROM unnest(): far less for Python to
+        # format and for PostgreSQL to parse than a VALUES row per letter or per invoice.
+        letters = defaultdict(list)
         for partner_id, level_id, currency_id in keys:
             level = levels_by_id[level_id]
             invoices = decisions[(partner_id, level_id, currency_id)]
@@ -523,56 +525,53 @@ class DebtorDunningRun(models.Model):
             else:
                 state = "queued"
             counts[state] += 1
-            pay_by = self.date + timedelta(days=level.payment_term_days) if level.payment_term_days else None
-            communication_rows.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'none', 'none', 'none', 0,"
-                    " %s, %s, %s, %s)",
-                    f"{level.name or ''} - {self.env['res.partner'].browse(partner_id).name or ''} ({self.date})",
-                    self.id,
-                    self.company_id.id,
-                    partner_id,
-                    recipients.get(partner_id, partner_id),
-                    level_id,
-                    level.policy_id.id,
-                    currency_id,
-                    self.date,
-                    pay_by,
-                    state,
-                    sum(invoice["residual"] for invoice in invoices),
-                    sum(invoice["residual_overdue"] for invoice in invoices),
-                    level.channel_email,
-                    level.channel_sms,
-                    level.channel_letter,
-                    level.channel_call,
-                    uid,
-                    now,
-                    uid,
-                    now,
-                )
+            letters["name"].append(
+                f"{level.name or ''} - {self.env['res.partner'].browse(partner_id).name or ''} ({self.date})"
             )
+            letters["partner_id"].append(partner_id)
+            letters["recipient_id"].append(recipients.get(partner_id, partner_id))
+            letters["level_id"].append(level_id)
+            letters["currency_id"].append(currency_id)
+            letters["pay_by_date"].append(
+                self.date + timedelta(days=level.payment_term_days) if level.payment_term_days else None
+            )
+            letters["state"].append(state)
+            letters["amount_residual"].append(sum(invoice["residual"] for invoice in invoices))
+            letters["amount_overdue"].append(sum(invoice["residual_overdue"] for invoice in invoices))
         Communication = self.env["debtor.dunning.communication"]
         Communication.flush_model()
-        communication_ids = [
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    """
-                    INSERT INTO debtor_dunning_communication
-                        (name, run_id, company_id, partner_id, recipient_id, level_id, policy_id, currency_id,
-                         date, pay_by_date, state, amount_residual, amount_overdue, channel_email, channel_sms,
-                         channel_letter, channel_call, email_state, letter_state, call_state, send_attempts,
-                         create_uid, create_date, write_uid, write_date)
-                    VALUES %s
-                    RETURNING id
-                    """,
-                    SQL(", ").join(communication_rows),
-                )
+        self.env["debtor.dunning.level"].flush_model()  # its channels and policy are read below
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO debtor_dunning_communication
+                    (name, run_id, company_id, partner_id, recipient_id, level_id, policy_id, currency_id,
+                     date, pay_by_date, state, amount_residual, amount_overdue, channel_email, channel_sms,
+                     channel_letter, channel_call, email_state, letter_state, call_state, send_attempts,
+                     create_uid, create_date, write_uid, write_date)
+                SELECT v.name, %(run)s, %(company)s, v.partner_id, v.recipient_id, v.level_id, lv.policy_id,
+                       v.currency_id, %(date)s, v.pay_by_date, v.state, v.amount_residual, v.amount_overdue,
+                       lv.channel_email, lv.channel_sms, lv.channel_letter, lv.channel_call,
+                       'none', 'none', 'none', 0, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(name)s::varchar[], %(partner_id)s::int[], %(recipient_id)s::int[],
+                              %(level_id)s::int[], %(currency_id)s::int[], %(pay_by_date)s::date[],
+                              %(state)s::varchar[], %(amount_residual)s::numeric[], %(amount_overdue)s::numeric[])
+                       AS v(name, partner_id, recipient_id, level_id, currency_id, pay_by_date, state,
+                            amount_residual, amount_overdue)
+                  JOIN debtor_dunning_level lv ON lv.id = v.level_id
+                RETURNING id, partner_id, level_id, currency_id
+                """,
+                run=self.id,
+                company=self.company_id.id,
+                date=self.date,
+                uid=uid,
+                now=now,
+                **letters,
             )
-        ]
+        )
+        communication_by_key = {(partner, level, currency): comm_id for comm_id, partner, level, currency in rows}
+        communication_ids = [communication_by_key[key] for key in keys]
         Communication.invalidate_model()
-        # One array per column and a single INSERT … SELECT FROM unnest(): far less for Python to
-        # format and for PostgreSQL to parse than a VALUES row per invoice.
         columns = defaultdict(list)
         for communication_id, key in zip(communication_ids, keys, strict=True):
             for invoice in decisions[key]:
