@@ -10,6 +10,7 @@ from . import debtor_dunning_payment_link
 from . import debtor_dunning_communication
 from . import debtor_dunning_communication_line
 from . import account_move
+from . import account_move_send
 from . import res_partner
 from . import res_company_portal
 from . import res_config_settings

@@ -254,6 +254,23 @@ class TestDunningPortal(DunningCommon, HttpCase):
         self.assertRecordValues(message, [{"kind": "question", "state": "open", "author_id": self.debtor_contact.id}])
         self.assertEqual(self.invoice.activity_ids.user_id, self.controller)
 
+    def test_sending_the_invoice_again_answers_no_question(self):
+        self.invoice.message_post(
+            body="Which order is this for?",
+            author_id=self.debtor_contact.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+        )
+        question = self.DebtorMessage.search([("move_id", "=", self.invoice.id)])
+        self.env["account.move.send.wizard"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create({}).action_send_and_print()
+        self.assertTrue(
+            self.invoice.message_ids.filtered(lambda m: m.message_type == "comment" and m.attachment_ids),
+            "the invoice went out again by e-mail",
+        )
+        self.assertEqual(question.state, "open", "a copy of the invoice is no answer to his question")
+
     def test_the_company_sees_the_messages_in_its_list(self):
         self.authenticate(None, None)
         self._post(

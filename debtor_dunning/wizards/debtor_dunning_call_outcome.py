@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.debtor_dunning_communication import CALL_OUTCOMES
 
@@ -46,7 +47,8 @@ class DebtorDunningCallOutcome(models.TransientModel):
                     "company_id": communication.company_id.id,
                     "date_start": today,
                     "date_end": self.promise_date,
-                    "reason": self.note or self.env._("Promised by phone to pay by %s.", self.promise_date),
+                    "reason": self.note
+                    or self.env._("Promised by phone to pay by %s.", format_date(self.env, self.promise_date)),
                 }
             )
         elif self.outcome == "dispute":
@@ -66,7 +68,7 @@ class DebtorDunningCallOutcome(models.TransientModel):
         label = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
         summary = label if not self.note else f"{label}: {self.note}"
         if self.outcome == "promise":
-            summary += " " + self.env._("(promised date: %s)", self.promise_date)
+            summary += " " + self.env._("(promised date: %s)", format_date(self.env, self.promise_date))
         activity = communication.call_activity_id
         if activity:
             activity.action_feedback(feedback=summary)
