@@ -239,8 +239,11 @@ def assert_exactly_once(database):
         database,
         """SELECT c.id FROM debtor_dunning_communication c
              JOIN debtor_dunning_communication_line l ON l.communication_id = c.id
+             JOIN account_move m ON m.id = l.move_id
             WHERE c.state != 'preview'
-              AND (l.level_id != c.level_id OR l.company_id != c.company_id OR l.is_preview)""",
+              AND (l.level_id != c.level_id OR l.is_preview
+                   OR m.company_id != c.company_id OR m.commercial_partner_id != c.partner_id
+                   OR m.currency_id != c.currency_id)""",
     )
     assert not mismatched, f"letters whose dossier lines disagree with them: {mismatched[:10]}"
 
