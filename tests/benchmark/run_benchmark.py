@@ -430,7 +430,7 @@ def where_time_goes(rows):
     total = ours["seconds"]
     lines = [
         f"Steps of our run at N={row['n']:,} (timed run, {total:.1f} s; wrappers around the methods, no profiler; "
-        "nested: the creates and the computes on account.move are part of `_create_communications`):",
+        "nested: the creates are part of `_create_communications`):",
         "",
         "| step | calls | seconds | share | queries |",
         "|---|---|---|---|---|",
@@ -489,8 +489,9 @@ Produced by `{" ".join(["tests/benchmark/run_benchmark.py", *sys.argv[1:]])}` (s
 {render_table(rows)}
 
 Our run = `debtor.dunning.run.execute()`: evaluate, decide, create the communications and their lines
-(the invoices' dunning status is read from those lines), and the trigger of the sending cron. OCA = `credit.control.run.generate_credit_lines()`
-with its shipped "3 time policy" (levels: 10 days net, 30 days end of month, 10 days after the previous one).
+(the invoices' dunning status is read from those lines), and the trigger of the sending cron.
+OCA = `credit.control.run.generate_credit_lines()` with its shipped "3 time policy"
+(levels: 10 days net, 30 days end of month, 10 days after the previous one).
 Letters/s = PDF rendering of a sample of queued letters, one wkhtmltopdf call per letter, measured separately.
 {sending_note(rows)}
 
