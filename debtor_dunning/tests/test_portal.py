@@ -243,25 +243,20 @@ class TestDunningPortal(DunningCommon, HttpCase):
         self.assertNotIn("o_dunning_dispute_notice", page.text)
         self.assertIn("Resolved", page.text)
 
-    def test_an_email_reply_of_the_debtor_is_a_question(self):
+    def _debtor_emails(self, body):
+        """The debtor's contact writes about the invoice by e-mail; his message as the company files it."""
         self.invoice.message_post(
-            body="Can you send the order number?",
-            author_id=self.debtor_contact.id,
-            message_type="email",
-            subtype_xmlid="mail.mt_comment",
+            body=body, author_id=self.debtor_contact.id, message_type="email", subtype_xmlid="mail.mt_comment"
         )
-        message = self.DebtorMessage.search([("move_id", "=", self.invoice.id)])
+        return self.DebtorMessage.search([("move_id", "=", self.invoice.id)])
+
+    def test_an_email_reply_of_the_debtor_is_a_question(self):
+        message = self._debtor_emails("Can you send the order number?")
         self.assertRecordValues(message, [{"kind": "question", "state": "open", "author_id": self.debtor_contact.id}])
         self.assertEqual(self.invoice.activity_ids.user_id, self.controller)
 
     def test_sending_the_invoice_again_answers_no_question(self):
-        self.invoice.message_post(
-            body="Which order is this for?",
-            author_id=self.debtor_contact.id,
-            message_type="email",
-            subtype_xmlid="mail.mt_comment",
-        )
-        question = self.DebtorMessage.search([("move_id", "=", self.invoice.id)])
+        question = self._debtor_emails("Which order is this for?")
         self.env["account.move.send.wizard"].with_context(
             active_model="account.move", active_ids=self.invoice.ids
         ).create({}).action_send_and_print()
