@@ -1,12 +1,16 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import io
 import logging
 from datetime import timedelta
+
+import lxml.html
 
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import AccessError, UserError
+from odoo.modules import module as odoo_module
 from odoo.tools import format_date, pdf
 from odoo.tools.image import image_data_uri
 
@@ -306,30 +310,94 @@ class DebtorDunningCommunication(models.Model):
         return image_data_uri(base64.b64encode(png))
 
     def _prerender_letters(self):
-        """Render a batch of letters in one wkhtmltopdf call where the installed build can.
+        """Render the batch's letters with as few wkhtmltopdf calls as possible.
 
-        A wkhtmltopdf without patched Qt (Debian's) cannot print several documents in one call;
-        the letters are then rendered one by one as they are sent.
+        A call costs over a second whatever it prints, so one letter per call caps sending at
+        well under one letter a second. A build with patched Qt prints several documents in one
+        call and Odoo splits the result; Debian's build cannot, see `_render_one_page_letters`.
+        A letter not rendered here is rendered on its own when it is sent.
         """
         to_render = self.filtered(
-            lambda c: c.state == "queued" and not c.letter_attachment_id and (c.channel_letter or c.channel_email)
+            lambda c: (
+                c.state == "queued"
+                and not c.letter_attachment_id
+                and (c.channel_letter or c.channel_email or c.channel_call)
+            )
         )
-        if len(to_render) < 2 or not _wkhtml().is_patched_qt:
-            return
+        if len(to_render) < 2 or (odoo_module.current_test and not self.env.context.get("force_report_rendering")):
+            return  # (in tests Odoo renders reports as HTML, one by one)
+        report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
         try:
             with self.env.cr.savepoint():
                 for communication in to_render:
                     communication._ensure_payment_link()
-                report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
-                streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-                    report.report_name, {}, to_render.ids
-                )
-                for communication in to_render:
-                    stream = streams.get(communication.id, {}).get("stream")
-                    if stream:
-                        communication.letter_attachment_id = communication._archive_letter(stream.getvalue())
+                if _wkhtml().is_patched_qt:
+                    streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+                        report.report_name, {}, to_render.ids
+                    )
+                    for communication in to_render:
+                        stream = streams.get(communication.id, {}).get("stream")
+                        if stream:
+                            communication.letter_attachment_id = communication._archive_letter(stream.getvalue())
+                else:
+                    for letters in to_render.grouped("company_id").values():
+                        letters._render_one_page_letters(report)
         except Exception:
             _logger.warning("Batch rendering of %s letters failed; rendering them one by one", len(to_render))
+
+    def _render_one_page_letters(self, report):
+        """Render and archive these letters in a few wkhtmltopdf calls, without patched Qt.
+
+        The letters are joined into one document, each starting on a new page. When the PDF has as
+        many pages as letters, each letter is one page and the PDF is split page by page; otherwise
+        the group is halved, the shorter letters first, so that the rare long letter ends up alone
+        (and is rendered on its own when it is sent) while the others still share calls.
+        """
+        groups = [self.sorted(lambda c: (len(c.line_ids), c.id))]
+        while groups:
+            letters = groups.pop()
+            if len(letters) < 2:
+                continue
+            pages = letters._render_joined_letters(report)
+            if pages is None:
+                half = len(letters) // 2
+                groups += [letters[half:], letters[:half]]
+                continue
+            for communication in letters:
+                communication.letter_attachment_id = communication._archive_letter(pages[communication.id])
+
+    def _render_joined_letters(self, report):
+        """{communication id: one-page PDF} from a single wkhtmltopdf call, or None if a letter is longer."""
+        Report = self.env["ir.actions.report"].with_context(debug=False)
+        html = Report._render_qweb_html(report.report_name, self.ids)[0]
+        bodies, html_ids, header, footer, paperformat_args = report.with_context(debug=False)._prepare_html(
+            html, report_model=self._name
+        )
+        if sorted(html_ids) != sorted(self.ids):
+            return None
+        document = lxml.html.fromstring(bodies[0])
+        body = document.find("body")
+        for other in bodies[1:]:
+            body.append(lxml.html.Element("div", style="page-break-before: always;"))
+            body.extend(lxml.html.fromstring(other).find("body"))
+        content = Report._run_wkhtmltopdf(
+            [lxml.html.tostring(document, encoding="unicode")],
+            report_ref=report.report_name,
+            header=header,
+            footer=footer,
+            specific_paperformat_args=paperformat_args,
+        )
+        reader = pdf.PdfFileReader(io.BytesIO(content))
+        if reader.getNumPages() != len(html_ids):
+            return None
+        pages = {}
+        for number, communication_id in enumerate(html_ids):
+            writer = pdf.PdfFileWriter()
+            writer.addPage(reader.getPage(number))
+            stream = io.BytesIO()
+            writer.write(stream)
+            pages[communication_id] = stream.getvalue()
+        return pages
 
     def action_print_letters(self):
         """All letters to print (the selected ones, or every letter waiting to be printed) as one PDF."""

@@ -3,6 +3,7 @@
 import base64
 import io
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from PyPDF2 import PdfFileReader
@@ -23,12 +24,16 @@ class TestDunningChannels(DunningCommon, HttpCase):
         cls.addClassCleanup(cls.mollie.stop)
         cls.env["ir.config_parameter"].sudo().set_param("debtor_dunning.mollie_api_url", cls.mollie.url)
         # Setting up a payment provider is an administrator's job, not the invoicing user's.
-        cls.provider = cls.env.ref("payment.payment_provider_mollie").sudo().copy(
-            {
-                "company_id": cls.company.id,
-                "state": "test",
-                "mollie_api_key": cls.mollie.api_key,
-            }
+        cls.provider = (
+            cls.env.ref("payment.payment_provider_mollie")
+            .sudo()
+            .copy(
+                {
+                    "company_id": cls.company.id,
+                    "state": "test",
+                    "mollie_api_key": cls.mollie.api_key,
+                }
+            )
         )
         cls.provider.journal_id = cls.company_data["default_journal_bank"]
         cls.Link = cls.env["debtor.dunning.payment.link"]
@@ -78,6 +83,46 @@ class TestDunningChannels(DunningCommon, HttpCase):
         for letter in letters:
             self.assertEqual(letter.letter_attachment_id.mimetype, "application/pdf")
             self.assertIn(letter.letter_attachment_id, letter.move_ids.dunning_line_ids.pdf_attachment_id)
+
+    def test_letters_share_wkhtmltopdf_calls_and_a_long_one_gets_its_own(self):
+        """wkhtmltopdf costs over a second per call: a batch of one-page letters takes one call."""
+        self.provider.state = "disabled"
+        debtors = self.env["res.partner"].create(
+            [{"name": f"Debtor {number}", "email": f"debtor{number}@example.nl"} for number in range(5)]
+        )
+        for debtor in debtors:
+            self._invoice(TODAY - timedelta(days=10), partner=debtor)
+        for days in range(45):  # one letter listing 45 invoices: more than a page
+            self._invoice(TODAY - timedelta(days=10 + days % 5), partner=debtors[4], amount=10.0 + days)
+        letters = self._run(TODAY).communication_ids.filtered(lambda c: c.partner_id in debtors)
+        long_letter = letters.filtered(lambda c: c.partner_id == debtors[4])
+        Report = type(self.env["ir.actions.report"])
+        original = Report._run_wkhtmltopdf
+        calls = []
+
+        def run_wkhtmltopdf(report, bodies, *args, **kwargs):
+            calls.append(len(bodies))
+            return original(report, bodies, *args, **kwargs)
+
+        def pages(letter):
+            return PdfFileReader(io.BytesIO(letter.letter_attachment_id.raw)).getNumPages()
+
+        with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
+            (letters - long_letter)[:3].with_context(force_report_rendering=True)._send()
+            self.assertEqual(calls, [1], "three one-page letters, one wkhtmltopdf call")
+        short_letters = (letters - long_letter)[:3]
+        self.assertEqual([pages(letter) for letter in short_letters], [1, 1, 1])
+        self.assertEqual(len(set(short_letters.letter_attachment_id.mapped("checksum"))), 3, "each its own letter")
+        self.assertEqual(set(short_letters.mapped("state")), {"sent"})
+
+        calls.clear()
+        batch = long_letter | (letters - long_letter)[3:]
+        with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
+            batch.with_context(force_report_rendering=True)._send()
+        self.assertGreater(pages(long_letter), 1)
+        self.assertEqual(pages((letters - long_letter)[3:]), 1)
+        self.assertEqual(set(batch.mapped("state")), {"sent"})
+        self.assertEqual(len(calls), 3, "the joined try, then each letter on its own")
 
     # ------------------------------------------------------------------ calls
     @freeze_time(TODAY)
