@@ -97,11 +97,12 @@ class AccountMove(models.Model):
         "commercial_partner_id.dunning_block_ids.state",
     )
     def _compute_dunning_status(self):
-        moves = self.filtered("id")
+        # An invoice being edited in a form (a new record with an origin) shows its saved status.
+        moves = self.filtered(lambda move: move._origin.id)
         (self - moves).update({"dunning_level_id": False, "dunning_last_date": False, "dunning_state": False})
         if not moves:
             return
-        moves.flush_recordset(["state", "move_type", "payment_state", "commercial_partner_id", "company_id"])
+        moves._origin.flush_recordset(["state", "move_type", "payment_state", "commercial_partner_id", "company_id"])
         for model in DUNNING_STATUS_MODELS:
             self.env[model].flush_model()
         rows = self.env.execute_query(
@@ -110,13 +111,13 @@ class AccountMove(models.Model):
                 self._dunning_status_sql("m", "dunning_level_id"),
                 self._dunning_status_sql("m", "dunning_last_date"),
                 self._dunning_status_sql("m", "dunning_state"),
-                tuple(moves.ids),
+                tuple(moves._origin.ids),
             )
         )
         Level = self.env["debtor.dunning.level"]
         status = {move_id: (level_id, last_date, state) for move_id, level_id, last_date, state in rows}
         for move in moves:
-            level_id, last_date, state = status.get(move.id, (None, None, None))
+            level_id, last_date, state = status.get(move._origin.id, (None, None, None))
             move.dunning_level_id = Level.browse(level_id)
             move.dunning_last_date = last_date or False
             move.dunning_state = state or False

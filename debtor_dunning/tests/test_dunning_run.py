@@ -234,6 +234,8 @@ class TestDunningRun(DunningCommon):
             ],
         )
         self.assertEqual(chased.dunning_last_date, TODAY)
+        in_form = Move.new({}, origin=chased)
+        self.assertEqual((in_form.dunning_state, in_form.dunning_level_id), ("in_progress", overdue_level))
         scope = [("id", "in", invoices.ids)]
         self.assertEqual(Move.search([*scope, ("dunning_state", "=", "blocked")]), disputed)
         self.assertEqual(Move.search([*scope, ("dunning_state", "in", ("in_progress", "none"))]), chased | not_yet)
