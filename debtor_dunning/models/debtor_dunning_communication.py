@@ -494,6 +494,55 @@ class DebtorDunningCommunication(models.Model):
             "context": {"default_communication_id": self.id},
         }
 
+    def _log_call_outcome(self, outcome, note=None, promise_date=None, disputed_moves=None):
+        """Record what the call about this letter gave, and act on it.
+
+        A promise to pay blocks the debtor until the promised day (if the money is not in by then,
+        dunning resumes); a dispute blocks the disputed invoices until lifted; a debtor not reached
+        gets a new call two days later. The call task is closed with the outcome as feedback.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        Block = self.env["debtor.dunning.block"]
+        if outcome == "promise":
+            if not promise_date or promise_date < today:
+                raise UserError(self.env._("A promise to pay needs a date of today or later."))
+            Block.create(
+                {
+                    "template_id": self.env.ref("debtor_dunning.block_template_promise_to_pay").id,
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "date_start": today,
+                    "date_end": promise_date,
+                    "reason": note
+                    or self.env._("Promised by phone to pay by %s.", format_date(self.env, promise_date)),
+                }
+            )
+        elif outcome == "dispute":
+            if not disputed_moves:
+                raise UserError(self.env._("Name the invoices the debtor disputes."))
+            Block.create(
+                [
+                    {
+                        "template_id": self.env.ref("debtor_dunning.block_template_dispute").id,
+                        "move_id": move.id,
+                        "company_id": move.company_id.id,
+                        "reason": note or self.env._("Disputed by phone."),
+                    }
+                    for move in disputed_moves
+                ]
+            )
+        label = dict(self._fields["call_outcome"]._description_selection(self.env))[outcome]
+        summary = f"{label}: {note}" if note else label
+        if outcome == "promise":
+            summary += " " + self.env._("(promised date: %s)", format_date(self.env, promise_date))
+        if self.call_activity_id:
+            self.call_activity_id.action_feedback(feedback=summary)
+        if outcome == "not_reached":
+            self._schedule_call(deadline=today + timedelta(days=2))
+        self.write({"call_state": "done", "call_outcome": outcome, "call_note": summary})
+        self.message_post(body=self.env._("Call logged: %s", summary))
+
     def _schedule_call(self, email_missing=False, deadline=None):
         user = self.partner_id.user_id or self.env.user
         note = (
