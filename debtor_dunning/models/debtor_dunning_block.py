@@ -79,9 +79,11 @@ class DebtorDunningBlock(models.Model):
             [vals["template_id"] for vals in vals_list if vals.get("template_id")]
         )
         durations = {template.id: template.duration_days for template in templates}
+        partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
+        debtor_of = {partner.id: partner.commercial_partner_id.id for partner in partners}
         for vals in vals_list:
             if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+                vals["partner_id"] = debtor_of[vals["partner_id"]]
             duration = durations.get(vals.get("template_id"))
             if "date_end" not in vals and duration:
                 start = fields.Date.to_date(vals.get("date_start")) or fields.Date.context_today(self)

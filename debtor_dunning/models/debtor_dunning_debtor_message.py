@@ -150,37 +150,46 @@ class DebtorDunningDebtorMessage(models.Model):
 
     def _after_debtor_message(self):
         """Pause the dunning when it must, and put the message on the controller's to-do list."""
+        pausing = self.filtered(lambda record: record.kind == "dispute" or record.company_id.dunning_question_pauses)
+        pausing._place_blocks()
         for record in self:
-            if record.kind == "dispute" or record.company_id.dunning_question_pauses:
-                record._place_block()
             record._schedule_activity()
 
-    def _place_block(self):
-        self.ensure_one()
-        template = self.env.ref(
-            "debtor_dunning.block_template_dispute"
-            if self.kind == "dispute"
-            else "debtor_dunning.block_template_debtor_question"
-        )
+    def _place_blocks(self):
+        """Block each message's invoice (dispute or question), unless such a block is active already."""
+        if not self:
+            return
+        dispute = self.env.ref("debtor_dunning.block_template_dispute")
+        question = self.env.ref("debtor_dunning.block_template_debtor_question")
         # sudo: the debtor (a portal or public user) has no access to blocks, yet his dispute must
-        # pause the invoice at once. Only this block is created, on the invoice whose access the
-        # portal controller checked; it is placed in the name of the responsible controller, who
+        # pause the invoice at once. Only these blocks are created, on the invoices whose access the
+        # portal controller checked; each is placed in the name of the responsible controller, who
         # can then lift it when the dispute is resolved.
-        blocks = self.env["debtor.dunning.block"].sudo()
-        block = blocks.search(
-            [("move_id", "=", self.move_id.id), ("template_id", "=", template.id), ("state", "=", "active")], limit=1
-        )
-        if not block:
-            block = blocks.create(
-                {
-                    "template_id": template.id,
-                    "move_id": self.move_id.id,
-                    "company_id": self.company_id.id,
-                    "reason": self._block_reason(),
-                    "user_id": self.user_id.id,
-                }
+        Block = self.env["debtor.dunning.block"].sudo()
+        active = {
+            (block.move_id, block.template_id): block
+            for block in Block.search(
+                [
+                    ("move_id", "in", self.move_id.ids),
+                    ("template_id", "in", (dispute | question).ids),
+                    ("state", "=", "active"),
+                ]
             )
-        self.block_id = block
+        }
+        for record in self:
+            template = dispute if record.kind == "dispute" else question
+            key = (record.move_id, template)
+            if key not in active:
+                active[key] = Block.create(
+                    {
+                        "template_id": template.id,
+                        "move_id": record.move_id.id,
+                        "company_id": record.company_id.id,
+                        "reason": record._block_reason(),
+                        "user_id": record.user_id.id,
+                    }
+                )
+            record.block_id = active[key]
 
     def _block_reason(self):
         self.ensure_one()
