@@ -23,6 +23,11 @@ class DunningPortalAccount(PortalAccount):
     """
 
     # ------------------------------------------------------------------ access
+    def _dunning_back_to_dialogue(self, invoice_sudo, query_string):
+        """Back to the invoice's page, at the dialogue, with what became of the debtor's message."""
+        url = invoice_sudo.get_portal_url(query_string=query_string, anchor="debtor_dunning_dialogue")
+        return request.redirect(url)
+
     def _dunning_check_invoice(self, invoice_id, access_token):
         """The invoice (sudo) when the visitor is its debtor (token or portal login), else None."""
         try:
@@ -95,9 +100,7 @@ class DunningPortalAccount(PortalAccount):
                 continue
             content = file.read(MAX_ATTACHMENT_SIZE + 1)
             if len(content) > MAX_ATTACHMENT_SIZE:
-                return request.redirect(
-                    invoice_sudo.get_portal_url(query_string="&dunning_error=size", anchor="debtor_dunning_dialogue")
-                )
+                return self._dunning_back_to_dialogue(invoice_sudo, "&dunning_error=size")
             attachments.append((file.filename, content))
         author = self._dunning_author(invoice_sudo, access_token, **kw)
         # Back to the visitor's own user: what he writes is recorded as his (create_uid, author).
@@ -115,12 +118,8 @@ class DunningPortalAccount(PortalAccount):
             )
         except UserError as error:
             _logger.info("Debtor message on invoice %s refused: %s", invoice_id, error)
-            return request.redirect(
-                invoice_sudo.get_portal_url(query_string="&dunning_error=invalid", anchor="debtor_dunning_dialogue")
-            )
-        return request.redirect(
-            invoice_sudo.get_portal_url(query_string=f"&dunning_posted={kind}", anchor="debtor_dunning_dialogue")
-        )
+            return self._dunning_back_to_dialogue(invoice_sudo, "&dunning_error=invalid")
+        return self._dunning_back_to_dialogue(invoice_sudo, f"&dunning_posted={kind}")
 
     @http.route(
         "/my/invoices/<int:invoice_id>/dunning_letter/<int:line_id>",

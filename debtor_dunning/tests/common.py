@@ -38,6 +38,16 @@ class DunningCommon(AccountTestInvoicingCommon):
             post=post,
         )
 
+    @classmethod
+    def _vendor_bill(cls):
+        return cls._create_invoice_one_line(
+            move_type="in_invoice",
+            price_unit=100.0,
+            partner_id=cls.debtor,
+            invoice_date=TODAY - timedelta(days=40),
+            post=True,
+        )
+
     def _run(self, on_date, preview=False):
         runs = self.Run.execute(date=on_date, preview=preview)
         return runs.filtered(lambda run: run.company_id == self.company)

@@ -420,13 +420,7 @@ class TestDunningBadInput(DunningCommon):
         return invoice, []
 
     def _case_vendor_bill(self):
-        bill = self._create_invoice_one_line(
-            move_type="in_invoice",
-            price_unit=100.0,
-            partner_id=self.debtor,
-            invoice_date=TODAY - timedelta(days=40),
-            post=True,
-        )
+        bill = self._vendor_bill()
         run = self._run(TODAY)
         self.assertEqual(run.evaluated_count, 0)
         return bill, []

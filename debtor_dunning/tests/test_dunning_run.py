@@ -187,13 +187,7 @@ class TestDunningRun(DunningCommon):
 
     def test_drafts_vendor_bills_and_other_companies_are_not_chased(self):
         draft = self._invoice(TODAY - timedelta(days=10), post=False)
-        bill = self._create_invoice_one_line(
-            move_type="in_invoice",
-            price_unit=100.0,
-            partner_id=self.debtor,
-            invoice_date=TODAY - timedelta(days=40),
-            post=True,
-        )
+        bill = self._vendor_bill()
         self._run(TODAY)
         self.assertEqual(self._levels_of(draft), [])
         self.assertEqual(self._levels_of(bill), [])
