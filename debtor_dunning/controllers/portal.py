@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-from odoo import http
+from odoo import fields, http
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.utils import get_portal_partner
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -22,6 +22,17 @@ class DunningPortalAccount(PortalAccount):
     anything else, so that another debtor's invoice reveals nothing, not even that it exists.
     """
 
+    # ------------------------------------------------------------------ Odoo's overdue invoices
+    def _get_overdue_invoices_domain(self, partner_id=None):
+        """Overdue as the dunning counts it: past the earliest open instalment, not the last one."""
+        domain = super()._get_overdue_invoices_domain(partner_id=partner_id)
+        return [
+            ("dunning_date_due", "<", fields.Date.context_today(request.env.user))
+            if isinstance(condition, tuple) and condition[0] == "invoice_date_due"
+            else condition
+            for condition in domain
+        ]
+
     # ------------------------------------------------------------------ access
     def _dunning_back_to_dialogue(self, invoice_sudo, query_string):
         """Back to the invoice's page, at the dialogue, with what became of the debtor's message."""
@@ -34,7 +45,7 @@ class DunningPortalAccount(PortalAccount):
             invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
         except (AccessError, MissingError):
             return None
-        if invoice_sudo.move_type not in ("out_invoice", "out_receipt") or invoice_sudo.state != "posted":
+        if not invoice_sudo.dunning_is_chased:
             return None
         return invoice_sudo
 
@@ -60,7 +71,7 @@ class DunningPortalAccount(PortalAccount):
     # ------------------------------------------------------------------ invoice page
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        show = invoice.move_type in ("out_invoice", "out_receipt") and invoice.state == "posted"
+        show = invoice.dunning_is_chased
         values["dunning_show"] = show
         if not show:
             return values

@@ -6,6 +6,7 @@ from . import debtor_dunning_level
 from . import debtor_dunning_block_template
 from . import debtor_dunning_block
 from . import debtor_dunning_run
+from . import debtor_dunning_run_batch
 from . import debtor_dunning_payment_link
 from . import debtor_dunning_communication
 from . import debtor_dunning_communication_line

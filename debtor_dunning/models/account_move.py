@@ -4,7 +4,15 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .dunning_rules import InvoiceHistory, expected_next_step
+from .dunning_rules import (
+    CHASED_MOVE_TYPES,
+    OPEN_PAYMENT_STATES,
+    InvoiceHistory,
+    chased_due_date,
+    chased_due_date_sql,
+    expected_next_step,
+    is_open_instalment,
+)
 
 DUNNING_STATES = [
     ("none", "No Letter Yet"),
@@ -64,6 +72,18 @@ class AccountMove(models.Model):
         compute="_compute_dunning_status",
         search="_search_dunning_state",
         help="Where the invoice stands in the dunning procedure.",
+    )
+    dunning_is_chased = fields.Boolean(
+        string="Chased by Dunning",
+        compute="_compute_dunning_is_chased",
+        search="_search_dunning_is_chased",
+        help="A posted customer invoice or receipt: the documents the dunning chases.",
+    )
+    dunning_date_due = fields.Date(
+        string="Dunning Due Date",
+        compute="_compute_dunning_date_due",
+        search="_search_dunning_date_due",
+        help="The due date the dunning counts from: the earliest open instalment's.",
     )
     dunning_next_level_id = fields.Many2one(
         "debtor.dunning.level", string="Next Dunning Step", compute="_compute_dunning_next_step"
@@ -125,7 +145,67 @@ class AccountMove(models.Model):
     def _field_to_sql(self, alias, field_expr, query=None):
         if field_expr in ("dunning_level_id", "dunning_last_date", "dunning_state"):
             return self._dunning_status_sql(alias, field_expr)
+        if field_expr == "dunning_date_due":
+            return chased_due_date_sql(alias)
         return super()._field_to_sql(alias, field_expr, query)
+
+    @api.depends("move_type", "state")
+    def _compute_dunning_is_chased(self):
+        for move in self:
+            move.dunning_is_chased = move.move_type in CHASED_MOVE_TYPES and move.state == "posted"
+
+    def _search_dunning_is_chased(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        chased = Domain([("move_type", "in", CHASED_MOVE_TYPES), ("state", "=", "posted")])
+        return chased if (True in value) == (operator == "in") else ~chased
+
+    @api.depends(
+        "invoice_date_due",
+        "invoice_date",
+        "date",
+        "line_ids.date_maturity",
+        "line_ids.reconciled",
+        "line_ids.no_followup",
+        "line_ids.account_id.account_type",
+    )
+    def _compute_dunning_date_due(self):
+        for move in self:
+            move.dunning_date_due = chased_due_date(
+                [
+                    line.date_maturity
+                    for line in move.line_ids
+                    if is_open_instalment(line.account_id.account_type, line.reconciled, line.no_followup)
+                ],
+                move.invoice_date_due,
+                move.invoice_date,
+                move.date,
+            )
+
+    def _search_dunning_date_due(self, operator, value):
+        if operator not in ("<", "<=", ">", ">=", "in", "not in"):
+            return NotImplemented
+
+        def to_sql(model, alias, query):
+            expr = chased_due_date_sql(alias)
+            if operator in ("in", "not in"):
+                values = tuple(value)
+                matches = SQL("%s IN %s", expr, values) if values else SQL("FALSE")
+                return matches if operator == "in" else SQL("NOT COALESCE(%s, FALSE)", matches)
+            return SQL("%s %s %s", expr, SQL(operator), value)
+
+        return Domain.custom(to_sql=to_sql)
+
+    @api.model
+    def _dunning_chased_domain(self):
+        """The documents the dunning chases, open and posted (`dunning_rules.chased_move_sql` in SQL)."""
+        return Domain(
+            [
+                ("move_type", "in", CHASED_MOVE_TYPES),
+                ("state", "=", "posted"),
+                ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ]
+        )
 
     def _search_dunning_level_id(self, operator, value):
         if operator in ("any", "not any"):
@@ -219,7 +299,7 @@ class AccountMove(models.Model):
             END
             """,
             move_type=SQL.identifier(alias, "move_type"),
-            sale_types=tuple(self.get_sale_types(include_receipts=True)),
+            sale_types=CHASED_MOVE_TYPES,
             state=SQL.identifier(alias, "state"),
             payment_state=SQL.identifier(alias, "payment_state"),
             move_id=move_id,
@@ -240,7 +320,7 @@ class AccountMove(models.Model):
             if not policy:
                 continue
             history = InvoiceHistory(
-                date_due=move._dunning_due_date(),
+                date_due=move.dunning_date_due,
                 last_level_id=move.dunning_level_id.id or None,
                 last_letter_date=move.dunning_last_date or None,
             )
@@ -248,16 +328,6 @@ class AccountMove(models.Model):
             if rule:
                 move.dunning_next_level_id = rule.level_id
                 move.dunning_next_date = when
-
-    def _dunning_due_date(self):
-        """The due date the run chases: the earliest open instalment's, not Odoo's (the last one's)."""
-        self.ensure_one()
-        open_dates = [
-            line.date_maturity
-            for line in self.line_ids
-            if line.account_id.account_type == "asset_receivable" and not line.reconciled and line.date_maturity
-        ]
-        return min(open_dates) if open_dates else self.invoice_date_due
 
     def _dunning_policy(self):
         self.ensure_one()
@@ -281,28 +351,41 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_debtor_message_count = counts.get(move, 0)
 
-    @api.depends("state", "payment_state", "invoice_date_due", "dunning_state")
+    @api.depends("state", "move_type", "payment_state", "dunning_date_due", "dunning_state")
     @api.depends_context("company")
     def _compute_dunning_portal_status(self):
-        today = fields.Date.context_today(self)
+        statuses = self._dunning_portal_statuses()
         for move in self:
-            if move.state != "posted" or not move.is_sale_document(include_receipts=True):
-                move.dunning_portal_status = False
-            elif move.payment_state in ("paid", "in_payment", "reversed"):
-                move.dunning_portal_status = "paid"
-            elif move.dunning_state == "blocked":
-                move.dunning_portal_status = "paused"
-            elif move._dunning_portal_in_arrangement():
-                move.dunning_portal_status = "in_arrangement"
-            elif move.invoice_date_due and move.invoice_date_due < today:
-                move.dunning_portal_status = "overdue"
-            else:
-                move.dunning_portal_status = "due"
+            move.dunning_portal_status = statuses.get(move.id, False)
 
-    def _dunning_portal_in_arrangement(self):
-        """Whether a payment arrangement covers the invoice; the arrangement add-on answers it."""
-        self.ensure_one()
-        return False
+    def _dunning_portal_statuses(self):
+        """{move id: status} of these invoices as the debtor reads them in the portal.
+
+        `paid`, `paused` (a block), `overdue` (past the due date the dunning counts from) or `due`;
+        documents that are not chased have none. A hook for the whole set: an add-on refines the
+        open ones in one query, e.g. the arrangement add-on::
+
+            def _dunning_portal_statuses(self):
+                statuses = super()._dunning_portal_statuses()
+                for move in self._arranged():  # one search for the set
+                    if statuses.get(move.id) in ("due", "overdue"):
+                        statuses[move.id] = "in_arrangement"
+                return statuses
+        """
+        today = fields.Date.context_today(self)
+        statuses = {}
+        for move in self:
+            if move.state != "posted" or move.move_type not in CHASED_MOVE_TYPES:
+                continue
+            if move.payment_state in ("paid", "in_payment", "reversed"):
+                statuses[move.id] = "paid"
+            elif move.dunning_state == "blocked":
+                statuses[move.id] = "paused"
+            elif move.dunning_date_due and move.dunning_date_due < today:
+                statuses[move.id] = "overdue"
+            else:
+                statuses[move.id] = "due"
+        return statuses
 
     def _dunning_portal_letters(self):
         """The reminders that actually went out for this invoice, oldest first, for the portal."""
@@ -348,7 +431,7 @@ class AccountMove(models.Model):
         messages; an e-mail from the debtor himself becomes a new question for the controller.
         """
         self.ensure_one()
-        if message.message_type not in ("comment", "email") or not self.is_sale_document(include_receipts=True):
+        if message.message_type not in ("comment", "email") or self.move_type not in CHASED_MOVE_TYPES:
             return
         if message.is_internal or not message.subtype_id or message.subtype_id.internal:
             return
@@ -357,11 +440,6 @@ class AccountMove(models.Model):
             # sudo: whoever may post on the invoice closes the to-do of its debtor's messages.
             open_messages = self.sudo().dunning_debtor_message_ids.filtered(lambda record: record.state == "open")
             open_messages._mark_answered(message)
-        elif (
-            author
-            and author.commercial_partner_id == self.commercial_partner_id
-            and self.state == "posted"
-            and self.move_type in ("out_invoice", "out_receipt")
-        ):
+        elif author and author.commercial_partner_id == self.commercial_partner_id and self.dunning_is_chased:
             # sudo: an incoming e-mail runs as whoever receives it, not as a credit controller.
             self.env["debtor.dunning.debtor.message"].sudo()._record_debtor_email(self, message)

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .dunning_rules import CHASED_MOVE_TYPES
+
 
 class DebtorDunningBlock(models.Model):
     _name = "debtor.dunning.block"
@@ -30,7 +32,7 @@ class DebtorDunningBlock(models.Model):
         index=True,
         check_company=True,
         tracking=True,
-        domain="[('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted')]",
+        domain="[('dunning_is_chased', '=', True)]",
     )
     reason = fields.Text(tracking=True)
     blocked_processes = fields.Selection(related="template_id.blocked_processes", store=True)
@@ -93,7 +95,7 @@ class DebtorDunningBlock(models.Model):
     @api.constrains("move_id")
     def _check_move_is_customer_invoice(self):
         for block in self.filtered("move_id"):
-            if not block.move_id.is_sale_document(include_receipts=True):
+            if block.move_id.move_type not in CHASED_MOVE_TYPES:
                 raise ValidationError(self.env._("Only customer invoices can be blocked from dunning."))
 
     def action_lift(self):
@@ -107,10 +109,20 @@ class DebtorDunningBlock(models.Model):
         return True
 
     @api.model
-    def _expire_blocks(self, on_date=None):
-        """Blocks whose last day has passed lift themselves."""
+    def _ended_domain(self, on_date, companies):
+        return [
+            ("company_id", "in", companies.ids),
+            ("state", "=", "active"),
+            ("date_end", "!=", False),
+            ("date_end", "<", on_date),
+        ]
+
+    @api.model
+    def _expire_blocks(self, on_date=None, companies=None):
+        """Blocks of `companies` (default: the user's) whose last day has passed lift themselves."""
         on_date = on_date or fields.Date.context_today(self)
-        expired = self.search([("state", "=", "active"), ("date_end", "!=", False), ("date_end", "<", on_date)])
+        companies = self.env.user.company_ids if companies is None else companies
+        expired = self.search(self._ended_domain(on_date, companies))
         expired.write({"state": "expired"})
         return expired
 

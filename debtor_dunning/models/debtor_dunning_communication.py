@@ -582,3 +582,11 @@ class DebtorDunningCommunication(models.Model):
         self.ensure_one()
         base_url = self.get_base_url()
         return [(move, base_url + move.get_portal_url()) for move in self.move_ids.sorted("invoice_date_due")]
+
+    def _dunning_after_create(self):
+        """Hook: called on the set of communications a run has just created (inserted in SQL).
+
+        Add-ons fill their own fields here, on the whole set at once (the statutory costs of a
+        notice of default, the agency named in a hand-over letter). Previews pass here too.
+        """
+        return None

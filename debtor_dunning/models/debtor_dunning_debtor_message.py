@@ -89,7 +89,7 @@ class DebtorDunningDebtorMessage(models.Model):
         move.ensure_one()
         if kind not in ("question", "dispute"):
             raise UserError(self.env._("Choose whether you ask a question or dispute the invoice."))
-        if not move.is_sale_document(include_receipts=True) or move.move_type == "out_refund":
+        if not move.dunning_is_chased:
             raise UserError(self.env._("Only customer invoices can be discussed here."))
         body = (body or "").strip()
         if not body:

@@ -1,11 +1,35 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The escalation rule, as plain functions: no ORM, so tests and other add-ons call them directly."""
+"""The rules of the dunning, as plain functions: no ORM, so tests and other add-ons call them directly."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import phonenumbers
+
+from odoo.tools import SQL
+
+# Which documents are chased: customer invoices and receipts (credit notes are credit, not debt).
+CHASED_MOVE_TYPES = ("out_invoice", "out_receipt")
+# The payment states of a document that still has something to chase (Odoo's "blocked" is left alone).
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
+# Why the run left an invoice alone: stable codes, stored with counts on the run and asserted by
+# tests; their translated labels live in one place (`debtor.dunning.run._dunning_reason_labels`).
+# Add-ons register their own codes there (`_dunning_excluded_moves` returns them).
+REASON_TOLERANCE = "tolerance"
+REASON_BLOCKED_INVOICE = "blocked_invoice"
+REASON_BLOCKED_DEBTOR = "blocked_debtor"
+REASON_COVERED_BY_CREDIT = "covered_by_credit"
+REASON_BELOW_MINIMUM = "below_minimum"
+REASON_POLICY_CHANGED = "policy_changed"
+REASON_NO_POLICY = "no_policy"
+REASON_LOCKED = "locked"
+REASON_CONCURRENT_RUN = "concurrent_run"
+REASON_ERROR = "error"
+# Counted as "blocked" on the run; every other code counts as "skipped" (errors as errors).
+BLOCK_REASONS = frozenset({REASON_BLOCKED_INVOICE, REASON_BLOCKED_DEBTOR})
 
 
 @dataclass(frozen=True)
@@ -27,6 +51,162 @@ class InvoiceHistory:
     last_level_id: int | None = None
     last_letter_date: date | None = None
     last_letter_pending: bool = False  # decided but not sent yet (queued or awaiting approval)
+
+
+@dataclass(frozen=True)
+class DebtorPolicy:
+    """What the decision needs of the debtor's dunning policy."""
+
+    rules: tuple  # the LevelRules of its ladder
+    residual_tolerance: float = 0.0
+    minimum_overdue_amount: float = 0.0  # in company currency
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """One open invoice as the run reads it (amounts in invoice currency unless named otherwise)."""
+
+    move_id: int
+    currency_id: int
+    residual: float
+    residual_company_overdue: float  # overdue instalments only, in company currency
+    history: InvoiceHistory
+
+
+@dataclass
+class DebtorDecision:
+    """What the run does for one debtor: the letters, and why each other invoice was left alone."""
+
+    letters: dict = field(default_factory=lambda: defaultdict(list))  # (level_id, currency_id) -> [move_id]
+    skipped: dict = field(default_factory=dict)  # move_id -> reason code
+
+
+def decide_for_debtor(
+    invoices, policy, on_date, credits=None, debtor_blocked=False, blocked_moves=(), excluded_moves=None
+):
+    """Decide the letters one debtor gets on `on_date`, and a reason code for each invoice left alone.
+
+    `invoices` are the debtor's open invoices (`OpenInvoice`), `policy` his `DebtorPolicy` (None when
+    neither he nor his company has one), `credits` {currency_id: amount} of his credit notes and
+    payments not yet matched, `blocked_moves` the invoices under a block and `excluded_moves`
+    {move_id: code} those an add-on takes out of the run (an arrangement, a claim handed over).
+
+    In this order: no policy, a blocked debtor; per invoice an open amount within the tolerance, a
+    block, an add-on's exclusion; then per currency a credit that covers what is open; per invoice a
+    last letter that is not in the current policy, the next level not yet due, and finally an
+    overdue total (company currency) below the policy's minimum, which holds back every letter but
+    the pre-due notice.
+    """
+    decision = DebtorDecision()
+    if policy is None or not policy.rules:
+        decision.skipped = dict.fromkeys((invoice.move_id for invoice in invoices), REASON_NO_POLICY)
+        return decision
+    if debtor_blocked:
+        decision.skipped = dict.fromkeys((invoice.move_id for invoice in invoices), REASON_BLOCKED_DEBTOR)
+        return decision
+    excluded_moves = excluded_moves or {}
+    credits = credits or {}
+    tolerance = policy.residual_tolerance
+    chased = []
+    for invoice in invoices:
+        if not is_chased(invoice.residual, tolerance):
+            decision.skipped[invoice.move_id] = REASON_TOLERANCE
+        elif invoice.move_id in blocked_moves:
+            decision.skipped[invoice.move_id] = REASON_BLOCKED_INVOICE
+        elif invoice.move_id in excluded_moves:
+            decision.skipped[invoice.move_id] = excluded_moves[invoice.move_id]
+        else:
+            chased.append(invoice)
+    # A debtor whose credit covers what he owes in a currency owes nothing in it.
+    open_per_currency = defaultdict(float)
+    for invoice in chased:
+        open_per_currency[invoice.currency_id] += invoice.residual
+    covered = {
+        currency
+        for currency, total in open_per_currency.items()
+        if not is_chased(total - credits.get(currency, 0.0), tolerance)
+    }
+    below_minimum = sum(invoice.residual_company_overdue for invoice in chased) < policy.minimum_overdue_amount
+    level_ids = {rule.level_id for rule in policy.rules}
+    for invoice in chased:
+        if invoice.currency_id in covered:
+            decision.skipped[invoice.move_id] = REASON_COVERED_BY_CREDIT
+            continue
+        if invoice.history.last_level_id is not None and invoice.history.last_level_id not in level_ids:
+            # The debtor moved to another policy (or the level to another ladder) after the last
+            # letter: where to go on is the controller's decision, never a silent stop.
+            decision.skipped[invoice.move_id] = REASON_POLICY_CHANGED
+            continue
+        rule = next_level_due(policy.rules, invoice.history, on_date)
+        if rule is None:
+            continue
+        if below_minimum and rule.day_offset >= 0:
+            decision.skipped[invoice.move_id] = REASON_BELOW_MINIMUM
+            continue
+        decision.letters[(rule.level_id, invoice.currency_id)].append(invoice.move_id)
+    return decision
+
+
+def chased_due_date(open_instalment_dates, invoice_date_due=None, invoice_date=None, accounting_date=None):
+    """The due date the dunning counts from: the earliest open instalment's.
+
+    Odoo's `invoice_date_due` is the last instalment's, which would leave an overdue first
+    instalment unchased for months. Without any (data imported or repaired by hand) the invoice's
+    due date, then its date. `account.move._dunning_due_date_sql` is the same rule in SQL.
+    """
+    dates = [day for day in open_instalment_dates if day]
+    return min(dates) if dates else (invoice_date_due or invoice_date or accounting_date)
+
+
+def is_open_instalment(account_type, reconciled, no_followup):
+    """A journal item the dunning chases: an unreconciled receivable not excluded from follow-up."""
+    return account_type == "asset_receivable" and not reconciled and not no_followup
+
+
+def open_instalment_sql(line, account):
+    """`is_open_instalment` in SQL, for the journal item `line` joined with its `account`."""
+    return SQL(
+        "(%s = 'asset_receivable' AND NOT %s AND NOT COALESCE(%s, FALSE))",
+        SQL.identifier(account, "account_type"),
+        SQL.identifier(line, "reconciled"),
+        SQL.identifier(line, "no_followup"),
+    )
+
+
+def chased_due_date_sql(move, earliest_open_instalment=None):
+    """`chased_due_date` in SQL for the invoice `move`.
+
+    `earliest_open_instalment` is the expression of its earliest open instalment's due date (e.g.
+    `MIN(l.date_maturity)` in a query grouped by invoice); by default a subquery finds it.
+    """
+    if earliest_open_instalment is None:
+        earliest_open_instalment = SQL(
+            """(SELECT MIN(l.date_maturity)
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE l.move_id = %s AND %s)""",
+            SQL.identifier(move, "id"),
+            open_instalment_sql("l", "a"),
+        )
+    return SQL(
+        "COALESCE(%s, %s, %s, %s)",
+        earliest_open_instalment,
+        SQL.identifier(move, "invoice_date_due"),
+        SQL.identifier(move, "invoice_date"),
+        SQL.identifier(move, "date"),
+    )
+
+
+def chased_move_sql(move):
+    """Whether the journal entry `move` is a posted, open document that the dunning chases."""
+    return SQL(
+        "(%s IN %s AND %s = 'posted' AND %s IN %s)",
+        SQL.identifier(move, "move_type"),
+        CHASED_MOVE_TYPES,
+        SQL.identifier(move, "state"),
+        SQL.identifier(move, "payment_state"),
+        OPEN_PAYMENT_STATES,
+    )
 
 
 def term_end(level, letter_date):

@@ -1,6 +1,7 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 
 class ResPartner(models.Model):
@@ -33,22 +34,19 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_dunning_open_moves(self):
         today = fields.Date.context_today(self)
-        moves = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ],
-            order="invoice_date_due, id",
+        Move = self.env["account.move"]
+        moves = Move.search(
+            Move._dunning_chased_domain()
+            & Domain("commercial_partner_id", "in", self.commercial_partner_id.ids)
+            & Domain("company_id", "=", self.env.company.id),
+            order="dunning_date_due, id",
         )
         moves_by_debtor = moves.grouped("commercial_partner_id")
         for partner in self:
             own = moves_by_debtor.get(partner.commercial_partner_id, moves.browse())
             partner.dunning_open_move_ids = own
             partner.dunning_overdue_amount = sum(
-                move.amount_residual_signed for move in own if move.invoice_date_due and move.invoice_date_due < today
+                move.amount_residual_signed for move in own if move.dunning_date_due < today
             )
 
     def _compute_dunning_block_count(self):

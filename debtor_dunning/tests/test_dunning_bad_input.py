@@ -16,7 +16,8 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields, sql_db
-from odoo.addons.debtor_dunning.models.debtor_dunning_run import RUN_LOCK_CLASS, DebtorDunningRun
+from odoo.addons.debtor_dunning.models.debtor_dunning_run import RUN_LOCK_CLASS
+from odoo.addons.debtor_dunning.models.debtor_dunning_run_batch import DebtorDunningRun
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -25,11 +26,12 @@ from .common import TODAY, DunningCommon
 Case = namedtuple("Case", "name expected_behaviour levels message")
 
 NO_EMAIL = "No e-mail address: letter to print and a call task for the controller."
-COVERED = "Covered by credit notes or payments not yet matched"
-TOLERANCE = "Open amount within the policy's tolerance"
-MINIMUM = "Overdue total below the policy's minimum"
-NO_POLICY = "No dunning policy for the debtor or the company"
-LEVEL_GONE = "Last letter not in the debtor's current policy: a controller decides"
+# The run's reason codes (the run stores codes; their words are translated in one place).
+COVERED = "covered_by_credit"
+TOLERANCE = "tolerance"
+MINIMUM = "below_minimum"
+NO_POLICY = "no_policy"
+LEVEL_GONE = "policy_changed"
 
 CASES = [
     Case("missing_email", "letter decided; printed and a call task instead of the e-mail", [2], NO_EMAIL),
@@ -75,10 +77,10 @@ CASES = [
     Case("level_deleted_before_use", "the ladder goes on with the next rung", [3], None),
     Case("negative_tolerance", "refused by the database", [], "cannot be negative"),
     Case("block_ended_in_the_past", "the block expires and dunning resumes", [2], None),
-    Case("block_planned_in_the_future", "chased until the block starts, then blocked", [2], "Debtor blocked"),
+    Case("block_planned_in_the_future", "chased until the block starts, then blocked", [2], "blocked_debtor"),
     Case("block_lifted", "dunning resumes", [2], None),
-    Case("invoice_disputed", "only that invoice waits, the reason is shown", [], "Invoice blocked: Dispute"),
-    Case("debtor_bankrupt", "nothing goes out, the reason is shown", [], "Debtor blocked: Bankruptcy"),
+    Case("invoice_disputed", "only that invoice waits, the reason is shown", [], "blocked_invoice"),
+    Case("debtor_bankrupt", "nothing goes out, the reason is shown", [], "blocked_debtor"),
     Case("payment_between_preview_and_run", "in the preview, not chased by the run", [], None),
     Case("policy_edited_during_run", "no error; the edit applies from the next batch", [2], None),
     Case("policy_edited_between_runs", "the next run follows the edited ladder", [2, 3], None),
@@ -88,7 +90,7 @@ CASES = [
         "run_still_working_elsewhere",
         "a second run of the company stops at once and leaves the debtors to the first",
         [],
-        "Debtors left to a concurrent run of this company",
+        "concurrent_run",
     ),
 ]
 

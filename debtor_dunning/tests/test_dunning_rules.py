@@ -3,10 +3,15 @@
 from datetime import date, timedelta
 
 from odoo.addons.debtor_dunning.models.dunning_rules import (
+    DebtorPolicy,
     InvoiceHistory,
     LevelRule,
+    OpenInvoice,
+    chased_due_date,
+    decide_for_debtor,
     expected_next_step,
     is_chased,
+    is_open_instalment,
     mobile_number_e164,
     next_level_due,
 )
@@ -109,3 +114,114 @@ class TestDunningRules(BaseCase):
         self.assertEqual(mobile_number_e164("06 123", "NL"), (None, "invalid"))
         self.assertEqual(mobile_number_e164("call me", "NL"), (None, "invalid"))
         self.assertEqual(mobile_number_e164("", "NL"), (None, "missing"))
+
+
+EUR, CHF = 1, 2
+POLICY = DebtorPolicy(rules=tuple(LADDER), residual_tolerance=1.0, minimum_overdue_amount=50.0)
+LATE = DUE + timedelta(days=10)  # the day of the decision: level 2 is due for a fresh invoice
+
+
+def invoice(move_id, residual=100.0, currency=EUR, overdue=None, date_due=DUE, **history):
+    """An open invoice as the run reads it; overdue (company currency) defaults to the residual."""
+    return OpenInvoice(
+        move_id=move_id,
+        currency_id=currency,
+        residual=residual,
+        residual_company_overdue=residual if overdue is None else overdue,
+        history=InvoiceHistory(date_due=date_due, **history),
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestDecideForDebtor(BaseCase):
+    """The run's decision for one debtor, without a database: letters and a reason per skipped invoice."""
+
+    def test_letters_are_grouped_by_level_and_currency(self):
+        decision = decide_for_debtor(
+            [invoice(1), invoice(2), invoice(3, currency=CHF), invoice(4, date_due=LATE + timedelta(days=3))],
+            POLICY,
+            LATE,
+        )
+        self.assertEqual(dict(decision.letters), {(2, EUR): [1, 2], (2, CHF): [3], (1, EUR): [4]})
+        self.assertEqual(decision.skipped, {})
+
+    def test_an_invoice_not_yet_due_for_a_level_is_neither_decided_nor_skipped(self):
+        decision = decide_for_debtor([invoice(1, date_due=LATE + timedelta(days=30))], POLICY, LATE)
+        self.assertEqual((dict(decision.letters), decision.skipped), ({}, {}))
+
+    def test_no_policy(self):
+        for policy in (None, DebtorPolicy(rules=())):
+            decision = decide_for_debtor([invoice(1), invoice(2)], policy, LATE)
+            self.assertEqual(decision.skipped, {1: "no_policy", 2: "no_policy"})
+            self.assertFalse(decision.letters)
+
+    def test_a_blocked_debtor_gets_nothing(self):
+        decision = decide_for_debtor([invoice(1), invoice(2)], POLICY, LATE, debtor_blocked=True)
+        self.assertEqual(decision.skipped, {1: "blocked_debtor", 2: "blocked_debtor"})
+
+    def test_tolerance_block_and_exclusion_per_invoice(self):
+        decision = decide_for_debtor(
+            [invoice(1, residual=1.0), invoice(2), invoice(3), invoice(4)],
+            POLICY,
+            LATE,
+            blocked_moves={2},
+            excluded_moves={3: "arrangement"},
+        )
+        self.assertEqual(decision.skipped, {1: "tolerance", 2: "blocked_invoice", 3: "arrangement"})
+        self.assertEqual(dict(decision.letters), {(2, EUR): [4]})
+
+    def test_a_blocked_or_excluded_invoice_does_not_count_towards_the_minimum(self):
+        decision = decide_for_debtor(
+            [invoice(1, residual=40.0), invoice(2, residual=500.0)], POLICY, LATE, excluded_moves={2: "arrangement"}
+        )
+        self.assertEqual(decision.skipped, {1: "below_minimum", 2: "arrangement"})
+
+    def test_credit_covers_the_debt_per_currency_never_across_currencies(self):
+        invoices = [invoice(1, residual=100.0), invoice(2, residual=80.0, currency=CHF)]
+        decision = decide_for_debtor(invoices, POLICY, LATE, credits={EUR: 150.0})
+        self.assertEqual(decision.skipped, {1: "covered_by_credit"})
+        self.assertEqual(dict(decision.letters), {(2, CHF): [2]})
+        # A credit that leaves more than the tolerance open covers nothing.
+        decision = decide_for_debtor(invoices, POLICY, LATE, credits={EUR: 98.0})
+        self.assertEqual(dict(decision.letters), {(2, EUR): [1], (2, CHF): [2]})
+        decision = decide_for_debtor(invoices, POLICY, LATE, credits={EUR: 99.0})
+        self.assertEqual(decision.skipped, {1: "covered_by_credit"}, "what is left is within the tolerance")
+
+    def test_minimum_overdue_total_holds_back_all_but_the_pre_due_notice(self):
+        small = invoice(1, residual=30.0)
+        coming = invoice(2, residual=500.0, overdue=0.0, date_due=LATE + timedelta(days=3))
+        decision = decide_for_debtor([small, coming], POLICY, LATE)
+        self.assertEqual(decision.skipped, {1: "below_minimum"})
+        self.assertEqual(dict(decision.letters), {(1, EUR): [2]}, "the courtesy notice still goes out")
+        # Together the overdue amounts pass the minimum.
+        decision = decide_for_debtor([small, invoice(3, residual=30.0)], POLICY, LATE)
+        self.assertEqual(dict(decision.letters), {(2, EUR): [1, 3]})
+
+    def test_a_last_letter_outside_the_current_policy_is_left_to_the_controller(self):
+        moved = invoice(1, last_level_id=99, last_letter_date=DUE)
+        decision = decide_for_debtor([moved, invoice(2)], POLICY, LATE)
+        self.assertEqual(decision.skipped, {1: "policy_changed"})
+        self.assertEqual(dict(decision.letters), {(2, EUR): [2]})
+
+    def test_next_level_follows_the_history(self):
+        after_two = invoice(1, last_level_id=2, last_letter_date=DUE + timedelta(days=1))
+        decision = decide_for_debtor([after_two], POLICY, DUE + timedelta(days=14))
+        self.assertEqual(dict(decision.letters), {(3, EUR): [1]})
+
+
+@tagged("post_install", "-at_install")
+class TestChasedDueDate(BaseCase):
+    def test_the_earliest_open_instalment_counts(self):
+        first, second = date(2026, 1, 31), date(2026, 3, 31)
+        self.assertEqual(chased_due_date([second, first], invoice_date_due=second), first)
+
+    def test_without_open_instalment_the_invoice_dates(self):
+        self.assertEqual(chased_due_date([], date(2026, 3, 31), date(2026, 3, 1)), date(2026, 3, 31))
+        self.assertEqual(chased_due_date([None], None, date(2026, 3, 1), date(2026, 2, 1)), date(2026, 3, 1))
+        self.assertEqual(chased_due_date([], None, None, date(2026, 2, 1)), date(2026, 2, 1))
+
+    def test_open_instalments_are_unreconciled_receivables_not_excluded_from_follow_up(self):
+        self.assertTrue(is_open_instalment("asset_receivable", False, False))
+        self.assertFalse(is_open_instalment("asset_receivable", True, False), "paid")
+        self.assertFalse(is_open_instalment("asset_receivable", False, True), "excluded from follow-up")
+        self.assertFalse(is_open_instalment("income", False, False))

@@ -91,17 +91,17 @@ class QueryLog:
 
 
 # Where our run's time goes, measured without a profiler: (model, method) -> accumulated seconds.
-# Nested entries overlap (the creates are part of _create_communications).
+# Nested entries overlap (the inserts are part of _create_communications).
 PHASES = [
     ("debtor.dunning.run", "_debtors_with_open_invoices"),
     ("debtor.dunning.run", "_open_invoices"),
     ("debtor.dunning.run", "_open_credits"),
     ("debtor.dunning.run", "_histories"),
     ("debtor.dunning.run", "_policies_of"),
-    ("debtor.dunning.run", "_decide_for_partner"),
+    ("debtor.dunning.run", "_dunning_excluded_moves"),
     ("debtor.dunning.run", "_create_communications"),
-    ("debtor.dunning.communication", "create"),
-    ("debtor.dunning.communication.line", "create"),
+    ("debtor.dunning.run", "_insert_communications"),
+    ("debtor.dunning.run", "_insert_communication_lines"),
     ("account.move", "try_lock_for_update"),
     ("account.move", "_compute_dunning_status"),
     ("debtor.dunning.run", "_store_counts"),
