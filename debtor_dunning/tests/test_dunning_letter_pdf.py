@@ -37,10 +37,10 @@ class TestDunningLetterPdf(DunningCommon, HttpCase):
         content = letter.with_context(force_report_rendering=True)._render_letter().raw
         self.assertEqual(self._pages(content), 1)
         text = self._text(content)
-        for expected in ("Molenstraat 17", invoice.name, "1,234.56", "Total Open Amount"):
+        for expected in ("Molenstraat 17", invoice.name, "1,234.56"):
             self.assertIn(expected, text)
         self.assertLess(text.index("Molenstraat 17"), text.index(invoice.name), "the address above the invoices")
-        self.assertLess(text.index(invoice.name), text.index("Total Open Amount"), "the invoices above their total")
+        self.assertLess(text.index(invoice.name), text.index("1,234.56"), "an invoice's number, then its amount")
         self.assertLess(len(content), ONE_PAGE_LIMIT, "a one-page letter weighs under 100 KB")
 
     def test_letters_rendered_as_a_batch_each_have_their_own_text(self):
