@@ -31,6 +31,7 @@
         "data/mail_template_data.xml",
         "report/debtor_dunning_letter_templates.xml",
         "report/debtor_dunning_letter_report.xml",
+        "report/debtor_dunning_letter_layout.xml",
         "views/debtor_dunning_menus.xml",
         "views/debtor_dunning_policy_views.xml",
         "views/debtor_dunning_run_views.xml",
@@ -45,6 +46,12 @@
         "views/debtor_dunning_call_outcome_views.xml",
     ],
     "assets": {
+        # The letters' PDF styles: Odoo's report styles without its web fonts (see
+        # report/debtor_dunning_letter_layout.xml).
+        "debtor_dunning.report_assets_letter": [
+            ("include", "web.report_assets_common"),
+            ("remove", "web/static/fonts/fonts.scss"),
+        ],
         "web.assets_tests": [
             "debtor_dunning/static/tests/tours/*.js",
         ],

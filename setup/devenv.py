@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The project's environment: Odoo, Python requirements, PostgreSQL, wkhtmltopdf.
+"""The project's environment: Odoo, Python requirements, PostgreSQL, wkhtmltopdf and its fonts.
 
 Used by ``setup/run`` (demo server), ``setup/test`` (the test suite), ``setup/stop``
 and ``setup/clean``. Standard library only: it runs before anything is installed.
@@ -304,6 +304,26 @@ def ensure_wkhtmltopdf():
         apt_install(["wkhtmltopdf"], "wkhtmltopdf (PDF letters)")
 
 
+# The letters name these families (debtor_dunning/report/debtor_dunning_letter_layout.xml): wkhtmltopdf
+# embeds a font installed on the machine, so the PDF has text, whereas Debian's build draws Odoo's web
+# fonts (@font-face) as outlines.
+LETTER_FONTS = {"Lato": "fonts-lato", "DejaVu Sans": "fonts-dejavu-core"}
+
+
+def _font_installed(family):
+    """Whether fontconfig, which wkhtmltopdf asks, knows the family (without fc-list: a file named after it)."""
+    if shutil.which("fc-list"):
+        found = run(["fc-list", f":family={family}", "family"], capture_output=True, text=True, check=False)
+        return bool(found.stdout.strip())
+    return bool(glob.glob(f"/usr/share/fonts/**/{family.replace(' ', '')}*.ttf", recursive=True))
+
+
+def ensure_fonts():
+    missing = [package for family, package in LETTER_FONTS.items() if not _font_installed(family)]
+    if missing:
+        apt_install(missing, "the fonts of the PDF letters")
+
+
 def ensure_chromium():
     """The portal's browser tests (Odoo tours) run in headless Chromium."""
     if not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
@@ -374,6 +394,7 @@ def prepare(command_name):
     py, odoo_dir = ensure_python(command_name)
     pg = ensure_postgres()
     ensure_wkhtmltopdf()
+    ensure_fonts()
     return py, odoo_dir, pg
 
 

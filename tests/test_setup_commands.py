@@ -131,3 +131,11 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
                 os.kill(int(pidfile.read_text()), signal.SIGTERM)
             except (ProcessLookupError, ValueError):
                 pass
+
+
+@pytest.mark.skipif("DUNNING_PG" not in os.environ, reason="needs the environment prepared by setup/test")
+def test_the_fonts_the_letters_are_set_in_are_installed():
+    """Fonts on the machine are embedded in the letters' PDF as text (debtor_dunning_letter_layout.xml)."""
+    for family in ("Lato", "DejaVu Sans"):
+        found = subprocess.run(["fc-list", f":family={family}", "family"], capture_output=True, text=True)
+        assert found.stdout.strip(), f"fontconfig does not know {family}: setup/test should have installed it"

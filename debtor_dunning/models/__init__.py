@@ -16,3 +16,4 @@ from . import res_partner
 from . import res_company_portal
 from . import res_config_settings
 from . import debtor_dunning_debtor_message
+from . import ir_actions_report

@@ -8,3 +8,4 @@ from . import test_dunning_channels
 from . import test_dunning_bad_input
 from . import test_portal
 from . import test_dunning_hooks
+from . import test_dunning_letter_pdf

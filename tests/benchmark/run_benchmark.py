@@ -342,7 +342,8 @@ def _oca_cells(row, rows):
 def render_table(rows):
     header = (
         "| N invoices | debtors | our run (s) | queries | batches | queries per batch | fixed queries "
-        "| peak MB | letters decided | OCA (s) | OCA / ours | OCA queries | OCA peak MB | letters/s (PDF) |"
+        "| peak MB | letters decided | OCA (s) | OCA / ours | OCA queries | OCA peak MB | letters/s (PDF) "
+        "| KB per letter (PDF) |"
     )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for row in rows:
@@ -357,15 +358,16 @@ def render_table(rows):
         pdf = row.get("pdf")
         oca_queries = f"{oca['queries']:,}" if oca else "–"
         oca_peak = f"{oca['peak_mb']:.0f}" if oca else "–"
-        letters_per_second = "–"
+        letters_per_second = kb_per_letter = "–"
         if pdf and "letters_per_second" in pdf:
             letters_per_second = pdf.get("batch_letters_per_second", pdf["letters_per_second"])
+            kb_per_letter = f"{pdf.get('batch_kb_per_letter') or pdf['pdf_kb_avg']:.0f}"
         lines.append(
             f"| {row['n']:,} | {row['generate']['debtors']:,} | {ours['seconds']:.2f} | {ours['queries']:,} "
             f"| {ours['batches']} | {per_batch} | {ours['fixed_queries']} | {ours['peak_mb']:.0f} "
             f"| {ours['letters_decided']:,} | {oca_seconds} | {ratio} "
             f"| {oca_queries} | {oca_peak} "
-            f"| {letters_per_second} |"
+            f"| {letters_per_second} | {kb_per_letter} |"
         )
     return "\n".join(lines)
 
@@ -421,7 +423,10 @@ def sending_note(rows):
         f"Rendered as the sending cron does (a batch's one-page letters joined into one wkhtmltopdf call), "
         f"{pdf.get('batch_rendered', 0)} of {pdf['letters']} letters took {pdf.get('batch_seconds', '–')} s: "
         f"{rate} letters/s, against {pdf['letters_per_second']} letters/s with one call per letter "
-        f"({pdf['pdf_kb_avg']:.0f} KB per PDF). At that rate the {letters:,} letters decided at "
+        f"({pdf['pdf_kb_avg']:.0f} KB per PDF, {pdf.get('batch_kb_per_letter', '–')} KB per letter split from "
+        f"the batch; letters with extractable text: {pdf.get('batch_letters_with_text', '–')} of "
+        f"{pdf.get('batch_rendered', 0)} from the batch, {pdf.get('letters_with_text', '–')} of {pdf['letters']} "
+        f"one by one). At that rate the {letters:,} letters decided at "
         f"N={biggest['n']:,} take about {hours:.1f} h to render in one process; sending them once rendered "
         f"(e-mail queued) runs at {pdf['sends_per_second']} letters/s."
     )
