@@ -34,7 +34,7 @@ HTTP_PORT = int(os.environ.get("DUNNING_HTTP_PORT", "8069"))
 DEMO_DB = os.environ.get("DUNNING_DEMO_DB", "dunning_demo")
 
 NO_ODOO_MESSAGE = f"""\
-Odoo {ODOO_MAJOR}.0 was not found.
+Odoo {ODOO_MAJOR}.0 was not found (neither in this project's .venv/ nor importable by python3).
 
 Provide it in one of two ways, then run this command again:
   1. make it importable by python3 (check: python3 -c "import odoo.release"), for
@@ -43,7 +43,8 @@ Provide it in one of two ways, then run this command again:
   2. point ODOO_SOURCE at an Odoo {ODOO_MAJOR}.0 source checkout (the folder that
      holds odoo-bin, odoo/ and addons/):
         ODOO_SOURCE=/path/to/odoo {{command}}
-     It is then installed into this project's virtual environment (.venv/).
+     It is then installed into this project's virtual environment (.venv/), and
+     later commands find it there without ODOO_SOURCE.
 """
 
 
@@ -106,23 +107,56 @@ def _file_digest(*paths):
     return digest.hexdigest()
 
 
+def odoo_checkout(odoo_package_dir):
+    """The source checkout that holds this odoo package (requirements.txt and addons/ beside it), or None."""
+    parent = os.path.dirname(odoo_package_dir)
+    if os.path.isfile(os.path.join(parent, "requirements.txt")) and os.path.isdir(os.path.join(parent, "addons")):
+        return parent
+    return None
+
+
+def _check_odoo_major(found, where, hint=""):
+    if found[0] != ODOO_MAJOR:
+        needed = f"this suite needs Odoo {ODOO_MAJOR}.0."
+        raise SetupError(f"{where} imports Odoo {found[0]} from {found[1]}; {needed}{hint}")
+
+
+def locate_odoo(command_name):
+    """Where Odoo comes from: (python to build .venv with, Odoo source checkout to install or None).
+
+    Looked for in this order: the project's .venv/ (an earlier command installed it there), the
+    Odoo importable by python3, the source checkout named by ODOO_SOURCE. A checkout found either
+    way has its requirements installed into .venv/ like one named by ODOO_SOURCE.
+    """
+    python = base_python()
+    named = os.environ.get("ODOO_SOURCE")
+    found, where = None, None
+    if os.path.exists(venv_python()):
+        found, where = probe_odoo(venv_python()), ".venv/"
+        if found:
+            _check_odoo_major(found, where, " Remove .venv/ (setup/clean) and run this command again.")
+    if not found:
+        found, where = probe_odoo(python), "python3"
+        if found:
+            _check_odoo_major(found, where)
+    if found:
+        checkout = odoo_checkout(found[1])
+        if named and os.path.abspath(named) != checkout:
+            say(f"ODOO_SOURCE={named} is not used: {where} already imports Odoo from {found[1]}.")
+        return python, checkout
+    if not named:
+        raise SetupError(NO_ODOO_MESSAGE.format(command=command_name))
+    if not os.path.isfile(os.path.join(named, "odoo", "release.py")):
+        raise SetupError(
+            f"ODOO_SOURCE={named} is not an Odoo source checkout (no odoo/release.py in it).\n\n"
+            + NO_ODOO_MESSAGE.format(command=command_name)
+        )
+    return python, os.path.abspath(named)
+
+
 def ensure_python(command_name):
     """Find Odoo, build .venv around it, install requirements. Return the venv's python."""
-    python = base_python()
-    found = probe_odoo(python)
-    source = os.environ.get("ODOO_SOURCE")
-    if found and found[0] != ODOO_MAJOR:
-        raise SetupError(f"python3 imports Odoo {found[0]} from {found[1]}; this suite needs Odoo {ODOO_MAJOR}.0.")
-    if not found:
-        if not source:
-            raise SetupError(NO_ODOO_MESSAGE.format(command=command_name))
-        if not os.path.isfile(os.path.join(source, "odoo", "release.py")):
-            raise SetupError(
-                f"ODOO_SOURCE={source} is not an Odoo source checkout (no odoo/release.py in it).\n\n"
-                + NO_ODOO_MESSAGE.format(command=command_name)
-            )
-        source = os.path.abspath(source)
-
+    python, source = locate_odoo(command_name)
     if not os.path.exists(venv_python()):
         say(f"Creating the virtual environment {os.path.relpath(VENV, ROOT)}/")
         # System site-packages: an Odoo installed on the machine (and its dependencies) stays visible.
@@ -145,6 +179,8 @@ def ensure_python(command_name):
             args += ["-r", path]
         run(args)
         if source:
+            # .venv/ imports the checkout itself: later commands need neither ODOO_SOURCE nor the
+            # machine's own path to it.
             site = subprocess.run(
                 [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                 capture_output=True,
