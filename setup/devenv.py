@@ -9,6 +9,7 @@ Everything it generates lives in the git-ignored folders ``.venv/`` and ``.local
 """
 
 import argparse
+import contextlib
 import glob
 import hashlib
 import json
@@ -17,6 +18,7 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -429,6 +431,10 @@ def cmd_run(args):
         run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "company"])
         run(odoo_cmd(py, config, "-d", DEMO_DB, "-i", ",".join(("l10n_nl", *ADDONS)), "--stop-after-init"))
         run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "invoices"])
+        say("Simulating five months of dunning runs, payments, calls and disputes (a few minutes)")
+        # The letters are rendered meanwhile: wkhtmltopdf fetches their style sheets from Odoo.
+        with _serving(py, config, DEMO_DB) as url:
+            run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "history", "--base-url", url])
         with open(stamp, "w") as handle:
             handle.write(time.strftime("%Y-%m-%d %H:%M:%S"))
     elif args.update:
@@ -449,17 +455,38 @@ def cmd_run(args):
     return 0
 
 
-def _wait_for_http(url, timeout=120):
+def _wait_for_http(url, timeout=120, process=None):
     import urllib.request
 
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if process and process.poll() is not None:
+            break
         try:
             urllib.request.urlopen(url.replace("/odoo/accounting", "/web/login"), timeout=5)
             return
         except OSError:
             time.sleep(1)
     raise SetupError(f"Odoo did not answer at {url} within {timeout} s; see .local/log/odoo.log")
+
+
+@contextlib.contextmanager
+def _serving(py, config, dbname):
+    """Odoo serving `dbname` (without scheduled actions) while the block runs; yields its address."""
+    url = f"http://127.0.0.1:{HTTP_PORT}"
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", HTTP_PORT)) == 0:
+            raise SetupError(
+                f"Port {HTTP_PORT} is taken (an Odoo left running?): setup/stop, or set DUNNING_HTTP_PORT."
+            )
+    cmd = odoo_cmd(py, config, "-d", dbname, "--db-filter", f"^{dbname}$", "--max-cron-threads", "0")
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_http(url + "/web/login", process=process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def cmd_stop(_args):

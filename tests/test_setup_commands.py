@@ -196,8 +196,10 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
     port = int(os.environ.get("DUNNING_HTTP_PORT", "8069")) + 200
     env = dict(os.environ, DUNNING_DEMO_DB=database, DUNNING_HTTP_PORT=str(port))
     pidfile = ROOT / ".local" / "odoo.pid"
+    # Built afresh every time: a demo database left by an earlier test run would test old demo data.
+    subprocess.run(["dropdb", "--if-exists", "--force", database], env=_pg_env(), check=True)
     try:
-        first = _run_command("run", env, timeout=1200, args=["--background"])
+        first = _run_command("run", env, timeout=1800, args=["--background"])
         assert first.returncode == 0, first.stdout + first.stderr
         assert f"http://127.0.0.1:{port}/odoo/accounting" in first.stderr
         assert "Login: admin   Password: admin" in first.stderr
@@ -238,6 +240,7 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
         assert int(states.get("paid", 0)) and int(states.get("partial", 0)) and int(states.get("not_paid", 0))
         [[credit_notes]] = _psql("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_refund'", database)
         assert int(credit_notes) >= 2
+        _assert_demo_shows_the_dunning_at_work(database)
 
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
         time.sleep(3)
@@ -250,3 +253,51 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
                 os.kill(int(pidfile.read_text()), signal.SIGTERM)
             except (ProcessLookupError, ValueError):
                 pass
+
+
+def _assert_demo_shows_the_dunning_at_work(database):
+    """What a new user finds: months of weekly runs, letters at every level, work waiting for him."""
+    [[runs, first_run, last_run]] = _psql(
+        "SELECT COUNT(*), MIN(date) - CURRENT_DATE, MAX(date) - CURRENT_DATE FROM debtor_dunning_run "
+        "WHERE NOT is_preview AND state = 'done'",
+        database,
+    )
+    assert int(runs) >= 20 and int(first_run) <= -140 and abs(int(last_run)) <= 1, (runs, first_run, last_run)
+    letters = {
+        (int(level), state): int(count)
+        for level, state, count in _psql(
+            """SELECT l.sequence, c.state, COUNT(*) FROM debtor_dunning_communication c
+                 JOIN debtor_dunning_level l ON l.id = c.level_id GROUP BY 1, 2""",
+            database,
+        )
+    }
+    assert all(letters.get((level, "sent")) for level in range(1, 7)), letters
+    assert letters.get((5, "to_approve")), f"a notice of default awaits approval: {letters}"
+    assert not {state for _level, state in letters} - {"sent", "to_approve"}, letters
+    [[without_pdf, letter_dates]] = _psql(
+        """SELECT COUNT(*) FILTER (WHERE letter_attachment_id IS NULL),
+                  COUNT(DISTINCT date) FROM debtor_dunning_communication WHERE state = 'sent'""",
+        database,
+    )
+    assert int(without_pdf) == 0 and int(letter_dates) >= 15, (without_pdf, letter_dates)
+    blocks = {
+        name: int(count)
+        for name, count in _psql(
+            """SELECT t.name->>'en_US', COUNT(*) FROM debtor_dunning_block b
+                 JOIN debtor_dunning_block_template t ON t.id = b.template_id
+                WHERE b.state = 'active' GROUP BY 1""",
+            database,
+        )
+    }
+    assert {"Dispute", "Promise to pay", "Bankruptcy"} <= set(blocks), blocks
+    [[open_disputes, answered]] = _psql(
+        """SELECT COUNT(*) FILTER (WHERE kind = 'dispute' AND state = 'open'),
+                  COUNT(*) FILTER (WHERE state IN ('answered', 'resolved'))
+             FROM debtor_dunning_debtor_message""",
+        database,
+    )
+    assert int(open_disputes) >= 1 and int(answered) >= 1, (open_disputes, answered)
+    outcomes = {row[0] for row in _psql("SELECT DISTINCT call_outcome FROM debtor_dunning_communication", database)}
+    assert {"promise", "not_reached"} <= outcomes, outcomes
+    [[waiting_mail]] = _psql("SELECT COUNT(*) FROM mail_mail WHERE state IN ('outgoing', 'exception')", database)
+    assert int(waiting_mail) == 0, "the demo's fictitious debtors are never e-mailed from this machine"
