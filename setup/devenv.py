@@ -9,6 +9,7 @@ Everything it generates lives in the git-ignored folders ``.venv/`` and ``.local
 """
 
 import argparse
+import contextlib
 import glob
 import hashlib
 import json
@@ -17,6 +18,7 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,7 +36,7 @@ HTTP_PORT = int(os.environ.get("DUNNING_HTTP_PORT", "8069"))
 DEMO_DB = os.environ.get("DUNNING_DEMO_DB", "dunning_demo")
 
 NO_ODOO_MESSAGE = f"""\
-Odoo {ODOO_MAJOR}.0 was not found.
+Odoo {ODOO_MAJOR}.0 was not found (neither in this project's .venv/ nor importable by python3).
 
 Provide it in one of two ways, then run this command again:
   1. make it importable by python3 (check: python3 -c "import odoo.release"), for
@@ -43,7 +45,8 @@ Provide it in one of two ways, then run this command again:
   2. point ODOO_SOURCE at an Odoo {ODOO_MAJOR}.0 source checkout (the folder that
      holds odoo-bin, odoo/ and addons/):
         ODOO_SOURCE=/path/to/odoo {{command}}
-     It is then installed into this project's virtual environment (.venv/).
+     It is then installed into this project's virtual environment (.venv/), and
+     later commands find it there without ODOO_SOURCE.
 """
 
 
@@ -106,23 +109,56 @@ def _file_digest(*paths):
     return digest.hexdigest()
 
 
+def odoo_checkout(odoo_package_dir):
+    """The source checkout that holds this odoo package (requirements.txt and addons/ beside it), or None."""
+    parent = os.path.dirname(odoo_package_dir)
+    if os.path.isfile(os.path.join(parent, "requirements.txt")) and os.path.isdir(os.path.join(parent, "addons")):
+        return parent
+    return None
+
+
+def _check_odoo_major(found, where, hint=""):
+    if found[0] != ODOO_MAJOR:
+        needed = f"this suite needs Odoo {ODOO_MAJOR}.0."
+        raise SetupError(f"{where} imports Odoo {found[0]} from {found[1]}; {needed}{hint}")
+
+
+def locate_odoo(command_name):
+    """Where Odoo comes from: (python to build .venv with, Odoo source checkout to install or None).
+
+    Looked for in this order: the project's .venv/ (an earlier command installed it there), the
+    Odoo importable by python3, the source checkout named by ODOO_SOURCE. A checkout found either
+    way has its requirements installed into .venv/ like one named by ODOO_SOURCE.
+    """
+    python = base_python()
+    named = os.environ.get("ODOO_SOURCE")
+    found, where = None, None
+    if os.path.exists(venv_python()):
+        found, where = probe_odoo(venv_python()), ".venv/"
+        if found:
+            _check_odoo_major(found, where, " Remove .venv/ (setup/clean) and run this command again.")
+    if not found:
+        found, where = probe_odoo(python), "python3"
+        if found:
+            _check_odoo_major(found, where)
+    if found:
+        checkout = odoo_checkout(found[1])
+        if named and os.path.abspath(named) != checkout:
+            say(f"ODOO_SOURCE={named} is not used: {where} already imports Odoo from {found[1]}.")
+        return python, checkout
+    if not named:
+        raise SetupError(NO_ODOO_MESSAGE.format(command=command_name))
+    if not os.path.isfile(os.path.join(named, "odoo", "release.py")):
+        raise SetupError(
+            f"ODOO_SOURCE={named} is not an Odoo source checkout (no odoo/release.py in it).\n\n"
+            + NO_ODOO_MESSAGE.format(command=command_name)
+        )
+    return python, os.path.abspath(named)
+
+
 def ensure_python(command_name):
     """Find Odoo, build .venv around it, install requirements. Return the venv's python."""
-    python = base_python()
-    found = probe_odoo(python)
-    source = os.environ.get("ODOO_SOURCE")
-    if found and found[0] != ODOO_MAJOR:
-        raise SetupError(f"python3 imports Odoo {found[0]} from {found[1]}; this suite needs Odoo {ODOO_MAJOR}.0.")
-    if not found:
-        if not source:
-            raise SetupError(NO_ODOO_MESSAGE.format(command=command_name))
-        if not os.path.isfile(os.path.join(source, "odoo", "release.py")):
-            raise SetupError(
-                f"ODOO_SOURCE={source} is not an Odoo source checkout (no odoo/release.py in it).\n\n"
-                + NO_ODOO_MESSAGE.format(command=command_name)
-            )
-        source = os.path.abspath(source)
-
+    python, source = locate_odoo(command_name)
     if not os.path.exists(venv_python()):
         say(f"Creating the virtual environment {os.path.relpath(VENV, ROOT)}/")
         # System site-packages: an Odoo installed on the machine (and its dependencies) stays visible.
@@ -145,6 +181,8 @@ def ensure_python(command_name):
             args += ["-r", path]
         run(args)
         if source:
+            # .venv/ imports the checkout itself: later commands need neither ODOO_SOURCE nor the
+            # machine's own path to it.
             site = subprocess.run(
                 [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                 capture_output=True,
@@ -414,6 +452,10 @@ def cmd_run(args):
         run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "company"])
         run(odoo_cmd(py, config, "-d", DEMO_DB, "-i", ",".join(("l10n_nl", *ADDONS)), "--stop-after-init"))
         run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "invoices"])
+        say("Simulating five months of dunning runs, payments, calls and disputes (a few minutes)")
+        # The letters are rendered meanwhile: wkhtmltopdf fetches their style sheets from Odoo.
+        with _serving(py, config, DEMO_DB) as url:
+            run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "history", "--base-url", url])
         with open(stamp, "w") as handle:
             handle.write(time.strftime("%Y-%m-%d %H:%M:%S"))
     elif args.update:
@@ -434,17 +476,38 @@ def cmd_run(args):
     return 0
 
 
-def _wait_for_http(url, timeout=120):
+def _wait_for_http(url, timeout=120, process=None):
     import urllib.request
 
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if process and process.poll() is not None:
+            break
         try:
             urllib.request.urlopen(url.replace("/odoo/accounting", "/web/login"), timeout=5)
             return
         except OSError:
             time.sleep(1)
     raise SetupError(f"Odoo did not answer at {url} within {timeout} s; see .local/log/odoo.log")
+
+
+@contextlib.contextmanager
+def _serving(py, config, dbname):
+    """Odoo serving `dbname` (without scheduled actions) while the block runs; yields its address."""
+    url = f"http://127.0.0.1:{HTTP_PORT}"
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", HTTP_PORT)) == 0:
+            raise SetupError(
+                f"Port {HTTP_PORT} is taken (an Odoo left running?): setup/stop, or set DUNNING_HTTP_PORT."
+            )
+    cmd = odoo_cmd(py, config, "-d", dbname, "--db-filter", f"^{dbname}$", "--max-cron-threads", "0")
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_http(url + "/web/login", process=process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def cmd_stop(_args):

@@ -4,58 +4,177 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+ODOO_MAJOR = 19
+
+needs_prepared_environment = pytest.mark.skipif(
+    "DUNNING_PG" not in os.environ, reason="needs the environment prepared by setup/test"
+)
+
+
+def _python_wrapper(path, command):
+    path.write_text(f"#!/bin/sh\n{command}\n")
+    path.chmod(0o755)
+    return str(path)
 
 
 @pytest.fixture
 def python_without_odoo(tmp_path):
     """A python3 that cannot import odoo: site-packages (where Odoo may be installed) switched off."""
-    wrapper = tmp_path / "python3-without-odoo"
-    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
+    return _python_wrapper(tmp_path / "python3-without-odoo", f'exec {sys.executable} -S "$@"')
 
 
-def _run_command(command, env, timeout=60, args=()):
+@pytest.fixture
+def bare_repo(tmp_path):
+    """The project as a new user clones it: the setup scripts, no .venv/ and no .local/ yet."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "setup", repo / "setup", ignore=shutil.ignore_patterns("__pycache__"))
+    # The add-ons' own requirements are not what these tests are about (and would need the network).
+    (repo / "requirements.txt").write_text("# none\n")
+    return repo
+
+
+def _fake_odoo(path, major):
+    """A source checkout with just enough of Odoo to be found: odoo/release.py and addons/."""
+    (path / "odoo").mkdir(parents=True)
+    (path / "odoo" / "__init__.py").write_text("")
+    (path / "odoo" / "release.py").write_text(f'version_info = ({major}, 0, 0, "final", 0, "")\n')
+    (path / "addons").mkdir()
+    return path
+
+
+def _marker_wheel(folder):
+    """A wheel that pip installs offline: it shows whether the checkout's requirements were installed."""
+    wheel = folder / "odoo_checkout_marker-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("odoo_checkout_marker.py", "")
+        info = "odoo_checkout_marker-1.0.dist-info"
+        archive.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: odoo-checkout-marker\nVersion: 1.0\n")
+        archive.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        archive.writestr(f"{info}/RECORD", "")
+    return wheel
+
+
+@pytest.fixture
+def odoo_checkout(tmp_path):
+    """A stand-in Odoo 19.0 checkout whose requirements install in a second, without the network.
+
+    python-ldap is among them as in Odoo's own file; it cannot be installed here, so a command that
+    did not leave it out fails.
+    """
+    checkout = _fake_odoo(tmp_path / "odoo-19", ODOO_MAJOR)
+    wheel = _marker_wheel(tmp_path)
+    (checkout / "requirements.txt").write_text(f"python-ldap==3.4.0 ; sys_platform != 'win32'\n{wheel}\n")
+    return checkout
+
+
+def _run_command(command, env, timeout=60, args=(), root=ROOT):
     return subprocess.run(
-        [str(ROOT / "setup" / command), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [str(root / "setup" / command), *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
     )
 
 
+def _prepare(root, env):
+    """What every command does first (find Odoo, build .venv/, PostgreSQL, wkhtmltopdf), without the rest."""
+    return subprocess.run(
+        [sys.executable, str(root / "setup" / "devenv.py"), "env"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _pg_env(env=None):
+    """`env` (default: ours) with the PG* variables naming the PostgreSQL that setup/test prepared."""
+    pg = json.loads(os.environ["DUNNING_PG"])
+    env = dict(os.environ if env is None else env)
+    for key, var in (("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"), ("password", "PGPASSWORD")):
+        if pg[key]:
+            env[var] = pg[key]
+    return env
+
+
 @pytest.mark.parametrize("command", ["run", "test"])
-def test_without_odoo_both_commands_stop_and_say_what_to_do(command, python_without_odoo):
+def test_without_odoo_both_commands_stop_and_say_what_to_do(command, python_without_odoo, bare_repo):
     env = {k: v for k, v in os.environ.items() if k != "ODOO_SOURCE"} | {"DUNNING_PYTHON": python_without_odoo}
-    result = _run_command(command, env)
+    result = _run_command(command, env, root=bare_repo)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Odoo 19.0 was not found" in result.stderr
     assert "ODOO_SOURCE=/path/to/odoo" in result.stderr
     assert f"setup/{command}" in result.stderr
+    assert not (bare_repo / ".venv").exists()
 
 
-def test_an_odoo_source_that_is_not_odoo_is_refused(python_without_odoo, tmp_path):
+def test_an_odoo_source_that_is_not_odoo_is_refused(python_without_odoo, bare_repo, tmp_path):
     env = dict(os.environ, DUNNING_PYTHON=python_without_odoo, ODOO_SOURCE=str(tmp_path))
-    result = _run_command("run", env)
+    result = _run_command("run", env, root=bare_repo)
     assert result.returncode == 2
     assert f"ODOO_SOURCE={tmp_path} is not an Odoo source checkout" in result.stderr
 
 
+@needs_prepared_environment
+def test_after_a_first_command_with_odoo_source_the_next_ones_find_odoo_in_venv(
+    bare_repo, odoo_checkout, python_without_odoo, tmp_path
+):
+    env = {k: v for k, v in _pg_env().items() if k != "ODOO_SOURCE"}
+    first = _prepare(bare_repo, env | {"DUNNING_PYTHON": python_without_odoo, "ODOO_SOURCE": str(odoo_checkout)})
+    assert first.returncode == 0, first.stderr
+    assert "Installing the Python requirements" in first.stderr
+
+    # No ODOO_SOURCE now, and python3 imports another Odoo (an old one): .venv/ comes first.
+    other_odoo = _fake_odoo(tmp_path / "odoo-18", 18)
+    python3 = _python_wrapper(
+        tmp_path / "python3-with-odoo-18", f'PYTHONPATH={other_odoo} exec {sys._base_executable} "$@"'
+    )
+    again = _prepare(bare_repo, env | {"DUNNING_PYTHON": python3})
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["odoo_dir"] == str(odoo_checkout / "odoo")
+    assert "Installing the Python requirements" not in again.stderr, "nothing changed: nothing to reinstall"
+
+    # ODOO_SOURCE naming another checkout does not silently replace the one in .venv/.
+    named = _prepare(bare_repo, env | {"DUNNING_PYTHON": python3, "ODOO_SOURCE": str(other_odoo)})
+    assert named.returncode == 0, named.stderr
+    assert f"ODOO_SOURCE={other_odoo} is not used" in named.stderr
+    assert json.loads(named.stdout)["odoo_dir"] == str(odoo_checkout / "odoo")
+
+
+@needs_prepared_environment
+def test_a_checkout_that_python3_imports_gets_its_requirements_in_venv(bare_repo, odoo_checkout, tmp_path):
+    """Odoo made importable by a path on the machine (a .pth file) is a checkout like ODOO_SOURCE's."""
+    python3 = _python_wrapper(
+        tmp_path / "python3-with-checkout", f'PYTHONPATH={odoo_checkout} exec {sys._base_executable} "$@"'
+    )
+    env = {k: v for k, v in _pg_env().items() if k not in ("ODOO_SOURCE", "PYTHONPATH")} | {"DUNNING_PYTHON": python3}
+    first = _prepare(bare_repo, env)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["odoo_dir"] == str(odoo_checkout / "odoo")
+    venv_python = str(bare_repo / ".venv" / "bin" / "python")
+    check = subprocess.run(
+        [venv_python, "-c", "import odoo_checkout_marker, odoo.release"], env=env, capture_output=True, text=True
+    )
+    assert check.returncode == 0, "the checkout's requirements and Odoo itself are in .venv/: " + check.stderr
+
+    again = _prepare(bare_repo, env)
+    assert again.returncode == 0, again.stderr
+    assert "Installing the Python requirements" not in again.stderr
+
+
 def _psql(query, database):
-    pg = json.loads(os.environ["DUNNING_PG"])
-    env = dict(os.environ)
-    for key, var in (("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"), ("password", "PGPASSWORD")):
-        if pg[key]:
-            env[var] = pg[key]
     out = subprocess.run(
-        ["psql", "-X", "-tA", "-F", "|", "-d", database, "-c", query], env=env, capture_output=True, text=True
+        ["psql", "-X", "-tA", "-F", "|", "-d", database, "-c", query], env=_pg_env(), capture_output=True, text=True
     )
     assert out.returncode == 0, out.stderr
     return [line.split("|") for line in out.stdout.strip().splitlines()]
@@ -71,14 +190,16 @@ def _json_rpc(url, params):
         return json.loads(response.read())
 
 
-@pytest.mark.skipif("DUNNING_PG" not in os.environ, reason="needs the environment prepared by setup/test")
+@needs_prepared_environment
 def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
     database = "dunning_demo_check"
     port = int(os.environ.get("DUNNING_HTTP_PORT", "8069")) + 200
     env = dict(os.environ, DUNNING_DEMO_DB=database, DUNNING_HTTP_PORT=str(port))
     pidfile = ROOT / ".local" / "odoo.pid"
+    # Built afresh every time: a demo database left by an earlier test run would test old demo data.
+    subprocess.run(["dropdb", "--if-exists", "--force", database], env=_pg_env(), check=True)
     try:
-        first = _run_command("run", env, timeout=1200, args=["--background"])
+        first = _run_command("run", env, timeout=1800, args=["--background"])
         assert first.returncode == 0, first.stdout + first.stderr
         assert f"http://127.0.0.1:{port}/odoo/accounting" in first.stderr
         assert "Login: admin   Password: admin" in first.stderr
@@ -119,6 +240,7 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
         assert int(states.get("paid", 0)) and int(states.get("partial", 0)) and int(states.get("not_paid", 0))
         [[credit_notes]] = _psql("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_refund'", database)
         assert int(credit_notes) >= 2
+        _assert_demo_shows_the_dunning_at_work(database)
 
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
         time.sleep(3)
@@ -139,3 +261,51 @@ def test_the_fonts_the_letters_are_set_in_are_installed():
     for family in ("Lato", "DejaVu Sans"):
         found = subprocess.run(["fc-list", f":family={family}", "family"], capture_output=True, text=True)
         assert found.stdout.strip(), f"fontconfig does not know {family}: setup/test should have installed it"
+
+
+def _assert_demo_shows_the_dunning_at_work(database):
+    """What a new user finds: months of weekly runs, letters at every level, work waiting for him."""
+    [[runs, first_run, last_run]] = _psql(
+        "SELECT COUNT(*), MIN(date) - CURRENT_DATE, MAX(date) - CURRENT_DATE FROM debtor_dunning_run "
+        "WHERE NOT is_preview AND state = 'done'",
+        database,
+    )
+    assert int(runs) >= 20 and int(first_run) <= -140 and abs(int(last_run)) <= 1, (runs, first_run, last_run)
+    letters = {
+        (int(level), state): int(count)
+        for level, state, count in _psql(
+            """SELECT l.sequence, c.state, COUNT(*) FROM debtor_dunning_communication c
+                 JOIN debtor_dunning_level l ON l.id = c.level_id GROUP BY 1, 2""",
+            database,
+        )
+    }
+    assert all(letters.get((level, "sent")) for level in range(1, 7)), letters
+    assert letters.get((5, "to_approve")), f"a notice of default awaits approval: {letters}"
+    assert not {state for _level, state in letters} - {"sent", "to_approve"}, letters
+    [[without_pdf, letter_dates]] = _psql(
+        """SELECT COUNT(*) FILTER (WHERE letter_attachment_id IS NULL),
+                  COUNT(DISTINCT date) FROM debtor_dunning_communication WHERE state = 'sent'""",
+        database,
+    )
+    assert int(without_pdf) == 0 and int(letter_dates) >= 15, (without_pdf, letter_dates)
+    blocks = {
+        name: int(count)
+        for name, count in _psql(
+            """SELECT t.name->>'en_US', COUNT(*) FROM debtor_dunning_block b
+                 JOIN debtor_dunning_block_template t ON t.id = b.template_id
+                WHERE b.state = 'active' GROUP BY 1""",
+            database,
+        )
+    }
+    assert {"Dispute", "Promise to pay", "Bankruptcy"} <= set(blocks), blocks
+    [[open_disputes, answered]] = _psql(
+        """SELECT COUNT(*) FILTER (WHERE kind = 'dispute' AND state = 'open'),
+                  COUNT(*) FILTER (WHERE state IN ('answered', 'resolved'))
+             FROM debtor_dunning_debtor_message""",
+        database,
+    )
+    assert int(open_disputes) >= 1 and int(answered) >= 1, (open_disputes, answered)
+    outcomes = {row[0] for row in _psql("SELECT DISTINCT call_outcome FROM debtor_dunning_communication", database)}
+    assert {"promise", "not_reached"} <= outcomes, outcomes
+    [[waiting_mail]] = _psql("SELECT COUNT(*) FROM mail_mail WHERE state IN ('outgoing', 'exception')", database)
+    assert int(waiting_mail) == 0, "the demo's fictitious debtors are never e-mailed from this machine"
