@@ -7,7 +7,10 @@ from . import debtor_dunning_block_template
 from . import debtor_dunning_block
 from . import debtor_dunning_run
 from . import debtor_dunning_payment_link
+from . import odoo_report_adapter
 from . import debtor_dunning_communication
+from . import debtor_dunning_communication_render
+from . import debtor_dunning_communication_channels
 from . import debtor_dunning_communication_line
 from . import account_move
 from . import account_move_send

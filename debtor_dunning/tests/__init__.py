@@ -7,3 +7,4 @@ from . import test_dunning_security
 from . import test_dunning_channels
 from . import test_dunning_bad_input
 from . import test_portal
+from . import test_odoo_report_adapter

@@ -5,7 +5,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.addons.debtor_dunning.models.debtor_dunning_communication import DebtorDunningCommunication
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -49,7 +48,7 @@ class TestDunningSend(DunningCommon):
     def test_a_failure_is_shown_on_the_letter_retried_and_then_marked_failed(self):
         _invoice, communication = self._decided(self.debtor)
         with (
-            patch.object(DebtorDunningCommunication, "_render_letter", side_effect=RuntimeError("printer on fire")),
+            patch.object(type(self.Communication), "_render_letter", side_effect=RuntimeError("printer on fire")),
             mute_logger("odoo.addons.debtor_dunning.models.debtor_dunning_communication"),
         ):
             communication._send()
