@@ -137,6 +137,17 @@ class DebtorDunningCommunication(models.Model):
         for communication in self:
             communication.move_count = len(communication.move_ids)
 
+    # ------------------------------------------------------------------ hooks for other add-ons
+    def _dunning_after_create(self):
+        """Hook: called once on the set of communications a run has just created.
+
+        The run writes communications and their dossier lines with a few SQL statements, so no
+        `create` override sees them. Add-ons fill their own fields of the letters here, for the
+        whole set at once (a run may create thousands): e.g. the statutory collection costs a
+        notice of default states, the collection agency a handover letter names. Return nothing.
+        """
+        return None
+
     # ------------------------------------------------------------------ actions
     def action_approve(self):
         """A Credit Manager lets letters of levels that require approval go out."""

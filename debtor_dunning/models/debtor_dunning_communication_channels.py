@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
+from odoo.tools.misc import hmac
 
 from .debtor_dunning_payment_link import MollieUnavailable
 from .dunning_rules import mobile_number_e164
@@ -70,13 +71,41 @@ class DebtorDunningCommunication(models.Model):
         self.payment_link_id = link
         return [self.env._("Mollie payment link created: %s", link.url)]
 
-    def _pay_online_url(self):
-        """One address to pay the letter online: the Mollie link for the total, else the first invoice's page."""
+    def _dunning_pay_online_url(self):
+        """Where the debtor pays this letter online: the one address its e-mail, SMS, QR code and PDF give.
+
+        The letter's open Mollie link when it has one; otherwise Odoo's payment page for all the
+        letter's invoices still open, at once (`/debtor_dunning/pay/<id>`, with a token: see
+        `controllers/pay_online.py` for why not Odoo's `/my/invoices/overdue`), never a single
+        invoice's page. An add-on that has the debtor pay elsewhere (an agency) overrides this;
+        False means the letter offers no way to pay online.
+        """
         self.ensure_one()
         if self.payment_link_id.state == "open":
             return self.payment_link_id.url
-        links = self._payment_links()
-        return links[0][1] if links else False
+        return self.get_base_url() + self._dunning_pay_online_path()
+
+    def _dunning_pay_online_path(self):
+        """The path of Odoo's payment page of this letter, with its token."""
+        self.ensure_one()
+        return f"/debtor_dunning/pay/{self.id}?access_token={self._dunning_pay_online_token()}"
+
+    def _dunning_pay_online_token(self):
+        """The token of the letter's payment page: only the database's secret computes it.
+
+        Derived rather than stored, so it costs no column on every letter and stays valid as long
+        as the letter exists.
+        """
+        self.ensure_one()
+        # sudo: the database secret is readable by the system only; the token reveals nothing of it.
+        return hmac(self.env(su=True), "debtor_dunning-pay-online", (self.id, self.partner_id.id))
+
+    def _dunning_invoices_to_pay(self):
+        """The letter's invoices that can still be paid online, by Odoo's own rule for the portal."""
+        self.ensure_one()
+        return self.move_ids.filtered(lambda move: move._has_to_be_paid()).sorted(
+            lambda move: (move.invoice_date_due or move.invoice_date, move.name or "")
+        )
 
     def _send_email(self, recipient):
         template = self.level_id.mail_template_id or self.env.ref(
@@ -108,7 +137,7 @@ class DebtorDunningCommunication(models.Model):
             count=len(self.move_ids),
             amount=self.currency_id.format(self.amount_residual),
             date=format_date(debtor_env, self.pay_by_date or self.date),
-            link=self._pay_online_url() or self.get_base_url(),
+            link=self._dunning_pay_online_url() or self.get_base_url(),
         )
         self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})
         return self.env._("SMS sent to %s.", number)
@@ -187,9 +216,3 @@ class DebtorDunningCommunication(models.Model):
             if group_data.get("notification_is_customer"):
                 group_data["has_button_access"] = False
         return groups
-
-    def _payment_links(self):
-        """[(invoice, url)]: Odoo's portal page of each invoice, where the debtor can pay online."""
-        self.ensure_one()
-        base_url = self.get_base_url()
-        return [(move, base_url + move.get_portal_url()) for move in self.move_ids.sorted("invoice_date_due")]

@@ -22,6 +22,23 @@ class DebtorDunningCommunication(models.Model):
     def _letter_report(self):
         return self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
 
+    def _letter_body_template(self):
+        """The xml id of the QWeb template of the letter's body: `debtor_dunning.letter_body_<layout>`.
+
+        One template per layout, found by this name rule rather than listed: an add-on that adds a
+        layout to `debtor.dunning.level.letter_layout` (`selection_add`) ships a template with
+        that xml id, and letters of levels with the new layout print it.
+        """
+        self.ensure_one()
+        return f"debtor_dunning.letter_body_{self.letter_layout}"
+
+    def _letter_lines(self):
+        """The invoices the letter states, as the run saw them (its dossier lines), oldest due date first."""
+        self.ensure_one()
+        return self.line_ids.sorted(
+            lambda line: (line.invoice_date_due or line.invoice_date or self.date, line.move_id.name or "", line.id)
+        )
+
     def _letterhead_in_body(self):
         """True when wkhtmltopdf cannot print page headers (a build without patched Qt, as Debian's).
 
@@ -33,10 +50,7 @@ class DebtorDunningCommunication(models.Model):
     def _payment_qr_code(self):
         """The pay-online address as a QR code image (data URI) for the printed letter."""
         self.ensure_one()
-        url = self._pay_online_url()
-        if not url:
-            return False
-        return odoo_report_adapter.qr_code_data_uri(self.env, url)
+        return odoo_report_adapter.qr_code_data_uri(self.env, self._dunning_pay_online_url())
 
     def _prerender_letters(self):
         """Render the batch's letters with as few wkhtmltopdf calls as possible.

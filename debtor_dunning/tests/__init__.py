@@ -8,3 +8,5 @@ from . import test_dunning_channels
 from . import test_dunning_bad_input
 from . import test_portal
 from . import test_odoo_report_adapter
+from . import test_dunning_extending
+from . import test_dunning_pay_online

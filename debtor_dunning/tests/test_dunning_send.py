@@ -32,7 +32,8 @@ class TestDunningSend(DunningCommon):
         self.assertIn(accounts, message.partner_ids)
         self.assertIn(communication.letter_attachment_id, message.attachment_ids)
         self.assertIn(invoice.name, message.body)
-        self.assertIn(invoice.get_portal_url().split("?")[0], message.body, "a link to pay online")
+        self.assertIn(communication._dunning_pay_online_path().split("?")[0], message.body, "a link to pay online")
+        self.assertIn(invoice.get_portal_url().split("?")[0], message.body, "a link to the invoice's page")
         self.assertEqual(invoice.dunning_line_ids.pdf_attachment_id, communication.letter_attachment_id)
 
     def test_a_debtor_without_email_gets_a_printed_letter_and_a_call(self):
