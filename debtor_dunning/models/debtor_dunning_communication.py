@@ -101,6 +101,7 @@ class DebtorDunningCommunication(models.Model):
     payment_link_state = fields.Selection(related="payment_link_id.state", string="Payment Link Status")
     mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True, copy=False)
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
+    sms_number = fields.Char(string="SMS Sent To", readonly=True, copy=False, index="btree_not_null")
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     send_attempts = fields.Integer(readonly=True, copy=False)
@@ -243,12 +244,20 @@ class DebtorDunningCommunication(models.Model):
 
     @api.model
     def _cron_send_queued(self):
-        """Scheduled step: render and send queued letters in batches, committing each batch."""
+        """Scheduled step: render and send queued letters in batches, committing each batch.
+
+        A batch never splits a debtor: his queued letters are sent together, so that he gets one
+        e-mail (and at most one SMS) for all of them (see `_send`). Letters that become ready
+        later the same day (approved, retried, sent by hand) go out in an e-mail of their own:
+        holding them back to the next day would delay what someone just decided to send.
+        """
         domain = [("state", "=", "queued")]
         remaining = self.search_count(domain)
         cron = self.env["ir.cron"]
         while remaining:
-            batch = self.search(domain, limit=SEND_BATCH_SIZE, order="id").try_lock_for_update()
+            batch = self.search(domain, limit=SEND_BATCH_SIZE, order="partner_id.id, id")
+            batch |= self.search([*domain, ("partner_id", "=", batch[-1:].partner_id.id), ("id", "not in", batch.ids)])
+            batch = batch.try_lock_for_update()
             if not batch:
                 break
             batch._send()
@@ -257,22 +266,49 @@ class DebtorDunningCommunication(models.Model):
                 break
 
     def _send(self):
-        """Render, archive and send each communication; one failure never stops the others."""
+        """Render, archive and send these letters; one failure never stops the letters of other debtors.
+
+        The letters are sent per debtor (and company): his letters by e-mail go out in one e-mail
+        to each recipient, with each letter's PDF attached, and he gets at most one SMS a day; each
+        letter stays its own record in the dossier, with its own outcome. A debtor's letters are
+        sent together or not at all, so that a retry never sends an e-mail twice.
+        """
         self._prerender_letters()
+        for letters in self.grouped(lambda c: (c.company_id, c.partner_id)).values():
+            outcomes = letters._prepare_to_send()
+            ready = letters.browse(list(outcomes))
+            if not ready:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    ready._deliver(outcomes)
+            except Exception as error:
+                _logger.warning("Dunning communications %s could not be sent: %s", ready.ids, error)
+                ready._record_send_failure(error)
+
+    def _prepare_to_send(self):
+        """Give each letter its payment link and PDF; {communication id: outcome so far} of those ready."""
+        outcomes = {}
         for communication in self:
             try:
                 with self.env.cr.savepoint():
-                    communication._send_one()
+                    outcomes[communication.id] = communication._prepare_letter()
             except Exception as error:
                 _logger.warning("Dunning communication %s could not be sent: %s", communication.id, error)
-                attempts = communication.send_attempts + 1
-                communication.write(
-                    {
-                        "send_attempts": attempts,
-                        "error_message": str(error),
-                        "state": "failed" if attempts >= MAX_SEND_ATTEMPTS else "queued",
-                    }
-                )
+                communication._record_send_failure(error)
+        return outcomes
+
+    def _record_send_failure(self, error):
+        """Shown on each letter; retried a few times by the scheduled step, then marked failed."""
+        for communication in self:
+            attempts = communication.send_attempts + 1
+            communication.write(
+                {
+                    "send_attempts": attempts,
+                    "error_message": str(error),
+                    "state": "failed" if attempts >= MAX_SEND_ATTEMPTS else "queued",
+                }
+            )
 
     def _reference(self):
         """The letter's reference, printed on it and given to Mollie so a payment finds its way back."""

@@ -1,7 +1,10 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -19,39 +22,64 @@ class DebtorDunningCommunication(models.Model):
 
     _inherit = "debtor.dunning.communication"
 
-    def _send_one(self):
+    def _prepare_letter(self):
+        """The letter's payment link and archived PDF, before any channel uses them; returns the outcome so far."""
         self.ensure_one()
-        outcome = []
-        values = {"state": "sent", "date_sent": fields.Datetime.now(), "error_message": False}
-        recipient = self.recipient_id or self.partner_id
-        outcome += self._ensure_payment_link()
-        pdf_needed = self.channel_letter or self.channel_email or self.channel_call
-        if pdf_needed and not self.letter_attachment_id:
-            values["letter_attachment_id"] = self._render_letter().id
-            self.letter_attachment_id = values["letter_attachment_id"]
-        print_letter = self.channel_letter
-        call = self.channel_call
-        if self.channel_email:
-            if recipient.email_normalized:
-                message = self._send_email(recipient)
+        outcome = self._ensure_payment_link()
+        if (self.channel_letter or self.channel_email or self.channel_call) and not self.letter_attachment_id:
+            self.letter_attachment_id = self._render_letter()
+        return outcome
+
+    def _deliver(self, outcomes):
+        """Send these prepared letters of one debtor through their channels and mark them sent.
+
+        One e-mail per recipient carries all the letters by e-mail, the most urgent one's subject
+        first; the debtor's SMS goes out for the most urgent letter only (one SMS a day, see
+        `_send_sms`). `outcomes` holds what preparing each letter gave, to be completed here.
+        """
+        letters = self.sorted(lambda c: (-c.level_id.sequence, c.id))
+        emails = {}
+        by_email = letters.filtered(lambda c: c.channel_email and (c.recipient_id or c.partner_id).email_normalized)
+        for recipient, together in by_email.grouped(lambda c: c.recipient_id or c.partner_id).items():
+            message = together._send_email(recipient)
+            for communication in together:
+                emails[communication.id] = (message, together - communication)
+        now = fields.Datetime.now()
+        for communication in letters:
+            outcome = outcomes[communication.id]
+            values = {"state": "sent", "date_sent": now, "error_message": False}
+            recipient = communication.recipient_id or communication.partner_id
+            print_letter = communication.channel_letter
+            call = communication.channel_call
+            if communication.id in emails:
+                message, others = emails[communication.id]
                 values.update(email_state="sent", mail_message_id=message.id)
-                outcome.append(self.env._("E-mail sent to %s.", recipient.email_normalized))
-            else:
+                if others:
+                    outcome.append(
+                        self.env._(
+                            "E-mail sent to %(email)s, in one e-mail with %(letters)s.",
+                            email=recipient.email_normalized,
+                            letters=", ".join(others.mapped("name")),
+                        )
+                    )
+                else:
+                    outcome.append(self.env._("E-mail sent to %s.", recipient.email_normalized))
+            elif communication.channel_email:
                 # Nothing is silently dropped: the letter is printed and the controller calls.
                 values["email_state"] = "no_address"
                 print_letter = call = True
                 outcome.append(self.env._("No e-mail address: letter to print and a call task for the controller."))
-        if self.channel_sms:
-            outcome.append(self._send_sms(recipient))
-        if print_letter:
-            values["letter_state"] = "to_print"
-            outcome.append(self.env._("Letter ready to print."))
-        if call:
-            self._schedule_call(email_missing=values.get("email_state") == "no_address")
-            values["call_state"] = "planned"
-            outcome.append(self.env._("Call task planned."))
-        values["outcome"] = "\n".join(outcome)
-        self.write(values)
+            if communication.channel_sms:
+                outcome.append(communication._send_sms(recipient))
+            if print_letter:
+                values["letter_state"] = "to_print"
+                outcome.append(self.env._("Letter ready to print."))
+            if call:
+                communication._schedule_call(email_missing=values.get("email_state") == "no_address")
+                values["call_state"] = "planned"
+                outcome.append(self.env._("Call task planned."))
+            values["outcome"] = "\n".join(outcome)
+            communication.write(values)
 
     def _ensure_payment_link(self):
         """A Mollie link for the open total when Mollie is set up; Mollie trouble never stops a letter."""
@@ -108,18 +136,51 @@ class DebtorDunningCommunication(models.Model):
         )
 
     def _send_email(self, recipient):
-        template = self.level_id.mail_template_id or self.env.ref(
-            "debtor_dunning.mail_template_debtor_dunning_communication"
+        """One e-mail to `recipient` carrying these letters, each with its PDF attached; returns the message.
+
+        The message is posted on the first (most urgent) letter, with its template's subject; with
+        several letters, its body holds each letter's own text after a line saying so.
+        """
+        lead = self[0]
+        template = lead._mail_template()
+        values = {
+            "message_type": "notification",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
+            "attachment_ids": self.letter_attachment_id.ids,
+            "partner_ids": recipient.ids,
+        }
+        if len(self) > 1:
+            bodies = {}
+            for letter_template, letters in self.grouped(lambda c: c._mail_template()).items():
+                bodies.update(letter_template._render_field("body_html", letters.ids, compute_lang=True))
+            debtor_env = self.with_context(lang=recipient.lang or self.env.lang).env
+            intro = debtor_env._(
+                "This e-mail holds %s letters about your invoices; each is attached as a PDF.", len(self)
+            )
+            values["body"] = Markup("<p>%s</p>") % intro + Markup("<hr/>").join(
+                Markup(bodies[communication.id]) for communication in self
+            )
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=lead.ids,
+                default_template_id=template.id,
+            )
+            .create(values)
         )
-        return self.message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=self.letter_attachment_id.ids,
-            partner_ids=recipient.ids,
+        _mails, message = composer._action_send_mail()
+        return message
+
+    def _mail_template(self):
+        self.ensure_one()
+        return self.level_id.mail_template_id or self.env.ref(
+            "debtor_dunning.mail_template_debtor_dunning_communication"
         )
 
     def _send_sms(self, recipient):
-        """Send the SMS when the debtor has a valid mobile number; return what happened, for the outcome."""
+        """Send the SMS when the debtor has a valid mobile number that had none today; return what happened."""
         partner = recipient if recipient.phone else self.partner_id
         country = (partner.country_id or self.partner_id.country_id or self.company_id.country_id).code
         number, problem = mobile_number_e164(partner.phone, country)
@@ -130,6 +191,13 @@ class DebtorDunningCommunication(models.Model):
                 "not_mobile": self.env._("SMS not sent: %s is not a mobile number.", partner.phone),
             }
             return reasons[problem]
+        earlier = self._sms_sent_today(number)
+        if earlier:
+            return self.env._(
+                "SMS not sent: %(number)s already had one today, for %(letter)s (one SMS a day).",
+                number=number,
+                letter=earlier.name,
+            )
         debtor_env = self.with_context(lang=partner.lang or self.env.lang).env
         body = debtor_env._(
             "%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s: %(link)s",
@@ -140,6 +208,7 @@ class DebtorDunningCommunication(models.Model):
             link=self._dunning_pay_online_url() or self.get_base_url(),
         )
         self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})
+        self.sms_number = number
         return self.env._("SMS sent to %s.", number)
 
     def _log_call_outcome(self, outcome, note=None, promise_date=None, disputed_moves=None):
@@ -190,6 +259,24 @@ class DebtorDunningCommunication(models.Model):
             self._schedule_call(deadline=today + timedelta(days=2))
         self.write({"call_state": "done", "call_outcome": outcome, "call_note": summary})
         self.message_post(body=self.env._("Call logged: %s", summary))
+
+    def _sms_sent_today(self, number):
+        """The company's letter that sent an SMS to `number` today, if any: a debtor gets one SMS a day.
+
+        Counted per company, as e-mails are: each company signs its own SMS.
+        """
+        self.ensure_one()
+        timezone = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        midnight = timezone.localize(datetime.combine(fields.Date.context_today(self), time.min))
+        return self.search(
+            [
+                ("sms_number", "=", number),
+                ("company_id", "=", self.company_id.id),
+                ("date_sent", ">=", midnight.astimezone(pytz.UTC).replace(tzinfo=None)),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
 
     def _schedule_call(self, email_missing=False, deadline=None):
         user = self.partner_id.user_id or self.env.user
