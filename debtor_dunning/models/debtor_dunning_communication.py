@@ -208,7 +208,7 @@ class DebtorDunningCommunication(models.Model):
         letters = letters.filtered(lambda c: c.state == "sent" and c.letter_state in ("to_print", "printed"))
         if not letters:
             raise UserError(self.env._("There are no sent letters to print."))
-        letters = letters.sorted(lambda c: (c.partner_id.zip or "", c.partner_id.name or "", c.id))
+        letters = letters.sorted(lambda c: (c._postal_address_partner().zip or "", c.partner_id.name or "", c.id))
         merged = letters._letters_pdf()
         now = fields.Datetime.now()
         batch = self.env["ir.attachment"].create(

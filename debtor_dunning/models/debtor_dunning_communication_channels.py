@@ -72,8 +72,16 @@ class DebtorDunningCommunication(models.Model):
             if communication.channel_sms:
                 outcome.append(communication._send_sms(recipient))
             if print_letter:
-                values["letter_state"] = "to_print"
-                outcome.append(self.env._("Letter ready to print."))
+                if communication._postal_address_partner():
+                    values["letter_state"] = "to_print"
+                    outcome.append(self.env._("Letter ready to print."))
+                else:
+                    outcome.append(
+                        self.env._(
+                            "No postal address: %s has no street and city, so the letter is not printed.",
+                            " / ".join((recipient | communication.partner_id).mapped("display_name")),
+                        )
+                    )
             if call:
                 communication._schedule_call(email_missing=values.get("email_state") == "no_address")
                 values["call_state"] = "planned"

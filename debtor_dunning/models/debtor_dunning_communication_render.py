@@ -32,6 +32,17 @@ class DebtorDunningCommunication(models.Model):
         self.ensure_one()
         return f"debtor_dunning.letter_body_{self.letter_layout}"
 
+    def _postal_address_partner(self):
+        """Whose address the printed letter carries: the invoice contact's when he has one, else the debtor's.
+
+        Empty when neither has a postal address: such a letter cannot be posted.
+        """
+        self.ensure_one()
+        for partner in (self.recipient_id, self.partner_id):
+            if partner and (partner.street or partner.street2) and (partner.city or partner.zip):
+                return partner
+        return self.env["res.partner"]
+
     def _letter_lines(self):
         """The invoices the letter states, as the run saw them (its dossier lines), oldest due date first."""
         self.ensure_one()

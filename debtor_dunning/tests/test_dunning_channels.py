@@ -68,7 +68,9 @@ class TestDunningChannels(DunningCommon, HttpCase):
 
     def test_a_days_letters_print_as_one_pdf_and_stay_in_the_dossier(self):
         self.provider.state = "disabled"
-        other = self.env["res.partner"].create({"name": "Klaas Zonder Mail", "street": "Dorpsstraat 1"})
+        other = self.env["res.partner"].create(
+            {"name": "Klaas Zonder Mail", "street": "Dorpsstraat 1", "zip": "1234 AB", "city": "Ergens"}
+        )
         self._invoice(TODAY - timedelta(days=10), partner=self.debtor_without_email)
         self._invoice(TODAY - timedelta(days=12), partner=other)
         letters = self._run(TODAY).communication_ids

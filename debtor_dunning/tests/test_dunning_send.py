@@ -46,6 +46,46 @@ class TestDunningSend(DunningCommon):
         self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertIn("No e-mail address", communication.outcome)
 
+    def _letter_html(self, communication):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("debtor_dunning.action_report_debtor_dunning_letter", communication.ids)[0]
+            .decode()
+        )
+
+    def test_the_printed_letter_carries_the_invoice_contacts_address_else_the_debtors(self):
+        self.debtor.write({"street": "Dorpsstraat 1", "zip": "1234 AB", "city": "Ergens"})
+        accounts = self.env["res.partner"].create(
+            {
+                "name": "Crediteuren",
+                "type": "invoice",
+                "parent_id": self.debtor.id,
+                "email": "ap@jansen.example.nl",
+                "street": "Postbus 12",
+                "zip": "3500 AA",
+                "city": "Utrecht",
+            }
+        )
+        _invoice, communication = self._decided(self.debtor)
+        self.assertEqual(communication.recipient_id, accounts)
+        html = self._letter_html(communication)
+        self.assertIn("Postbus 12", html)
+        self.assertNotIn("Dorpsstraat 1", html)
+        accounts.write({"street": False, "city": False, "zip": False})
+        html = self._letter_html(communication)
+        self.assertIn("Dorpsstraat 1", html, "no address of his own: the debtor's")
+        self.assertIn("1234 AB", html)
+
+    def test_a_letter_without_postal_address_is_not_printed_and_says_so(self):
+        nowhere = self.env["res.partner"].create({"name": "Jan Nergens", "lang": "en_US", "street": "Dorpsstraat 1"})
+        _invoice, communication = self._decided(nowhere)
+        communication._send()
+        self.assertEqual(communication.state, "sent", communication.error_message)
+        self.assertEqual((communication.email_state, communication.letter_state), ("no_address", "none"))
+        self.assertIn("No postal address: Jan Nergens has no street and city", communication.outcome)
+        self.assertEqual(communication.call_state, "planned", "the controller calls instead")
+        self.assertNotIn(communication, self.Communication.search([("letter_state", "=", "to_print")]))
+
     def test_a_failure_is_shown_on_the_letter_retried_and_then_marked_failed(self):
         _invoice, communication = self._decided(self.debtor)
         with (
