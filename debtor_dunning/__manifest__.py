@@ -4,7 +4,7 @@
     "name": "Debtor Dunning",
     "summary": "Chase overdue invoices automatically: six-level dunning, blocks, "
     "archived letters and a collection dossier per invoice",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",
@@ -42,6 +42,7 @@
         "data/debtor_dunning_portal_data.xml",
         "views/debtor_dunning_debtor_message_views.xml",
         "views/portal_templates.xml",
+        "views/debtor_dunning_pay_online_templates.xml",
         "views/res_config_settings_views.xml",
         "views/debtor_dunning_call_outcome_views.xml",
     ],

@@ -8,7 +8,10 @@ from . import debtor_dunning_block
 from . import debtor_dunning_run
 from . import debtor_dunning_run_batch
 from . import debtor_dunning_payment_link
+from . import odoo_report_adapter
 from . import debtor_dunning_communication
+from . import debtor_dunning_communication_render
+from . import debtor_dunning_communication_channels
 from . import debtor_dunning_communication_line
 from . import account_move
 from . import account_move_send

@@ -1,21 +1,10 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import io
 import logging
 from datetime import timedelta
 
-import lxml.html
-
 from odoo import api, fields, models
-from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import AccessError, UserError
-from odoo.modules import module as odoo_module
-from odoo.tools import format_date, pdf
-from odoo.tools.image import image_data_uri
-
-from .debtor_dunning_payment_link import MollieUnavailable
-from .dunning_rules import mobile_number_e164
 
 _logger = logging.getLogger(__name__)
 
@@ -41,7 +30,12 @@ COMMUNICATION_STATES = [
 
 class DebtorDunningCommunication(models.Model):
     """One message to one debtor at one level in one currency, covering all of his invoices that
-    reached that level on that run. The run decides it; `_send_queued` renders and sends it."""
+    reached that level on that run. The run decides it; `_cron_send_queued` renders and sends it.
+
+    This file holds the fields, states and actions; rendering the letter is in
+    `debtor_dunning_communication_render.py`, the channels (e-mail, SMS, call, payment link) in
+    `debtor_dunning_communication_channels.py`.
+    """
 
     _name = "debtor.dunning.communication"
     _description = "Dunning Communication"
@@ -107,6 +101,7 @@ class DebtorDunningCommunication(models.Model):
     payment_link_state = fields.Selection(related="payment_link_id.state", string="Payment Link Status")
     mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True, copy=False)
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
+    sms_number = fields.Char(string="SMS Sent To", readonly=True, copy=False, index="btree_not_null")
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     send_attempts = fields.Integer(readonly=True, copy=False)
@@ -142,6 +137,17 @@ class DebtorDunningCommunication(models.Model):
     def _compute_move_count(self):
         for communication in self:
             communication.move_count = len(communication.move_ids)
+
+    # ------------------------------------------------------------------ hooks for other add-ons
+    def _dunning_after_create(self):
+        """Hook: called once on the set of communications a run has just created.
+
+        The run writes communications and their dossier lines with a few SQL statements, so no
+        `create` override sees them. Add-ons fill their own fields of the letters here, for the
+        whole set at once (a run may create thousands): e.g. the statutory collection costs a
+        notice of default states, the collection agency a handover letter names. Return nothing.
+        """
+        return None
 
     # ------------------------------------------------------------------ actions
     def action_approve(self):
@@ -196,219 +202,14 @@ class DebtorDunningCommunication(models.Model):
             "domain": [("id", "in", self.move_ids.ids)],
         }
 
-    # ------------------------------------------------------------------ sending
-    def _trigger_sending(self):
-        cron = self.env.ref("debtor_dunning.ir_cron_debtor_dunning_send", raise_if_not_found=False)
-        if cron:
-            cron._trigger()
-
-    @api.model
-    def _cron_send_queued(self):
-        """Scheduled step: render and send queued letters in batches, committing each batch."""
-        domain = [("state", "=", "queued")]
-        remaining = self.search_count(domain)
-        cron = self.env["ir.cron"]
-        while remaining:
-            batch = self.search(domain, limit=SEND_BATCH_SIZE, order="id").try_lock_for_update()
-            if not batch:
-                break
-            batch._send()
-            remaining = self.search_count(domain)
-            if cron._commit_progress(len(batch), remaining=remaining) <= 0:
-                break
-
-    def _send(self):
-        """Render, archive and send each communication; one failure never stops the others."""
-        self._prerender_letters()
-        for communication in self:
-            try:
-                with self.env.cr.savepoint():
-                    communication._send_one()
-            except Exception as error:
-                _logger.warning("Dunning communication %s could not be sent: %s", communication.id, error)
-                attempts = communication.send_attempts + 1
-                communication.write(
-                    {
-                        "send_attempts": attempts,
-                        "error_message": str(error),
-                        "state": "failed" if attempts >= MAX_SEND_ATTEMPTS else "queued",
-                    }
-                )
-
-    def _send_one(self):
-        self.ensure_one()
-        outcome = []
-        values = {"state": "sent", "date_sent": fields.Datetime.now(), "error_message": False}
-        recipient = self.recipient_id or self.partner_id
-        outcome += self._ensure_payment_link()
-        pdf_needed = self.channel_letter or self.channel_email or self.channel_call
-        if pdf_needed and not self.letter_attachment_id:
-            values["letter_attachment_id"] = self._render_letter().id
-            self.letter_attachment_id = values["letter_attachment_id"]
-        print_letter = self.channel_letter
-        call = self.channel_call
-        if self.channel_email:
-            if recipient.email_normalized:
-                message = self._send_email(recipient)
-                values.update(email_state="sent", mail_message_id=message.id)
-                outcome.append(self.env._("E-mail sent to %s.", recipient.email_normalized))
-            else:
-                # Nothing is silently dropped: the letter is printed and the controller calls.
-                values["email_state"] = "no_address"
-                print_letter = call = True
-                outcome.append(self.env._("No e-mail address: letter to print and a call task for the controller."))
-        if self.channel_sms:
-            outcome.append(self._send_sms(recipient))
-        if print_letter:
-            values["letter_state"] = "to_print"
-            outcome.append(self.env._("Letter ready to print."))
-        if call:
-            self._schedule_call(email_missing=values.get("email_state") == "no_address")
-            values["call_state"] = "planned"
-            outcome.append(self.env._("Call task planned."))
-        values["outcome"] = "\n".join(outcome)
-        self.write(values)
-
-    def _ensure_payment_link(self):
-        """A Mollie link for the open total when Mollie is set up; Mollie trouble never stops a letter."""
-        if self.payment_link_id:
-            return []
-        try:
-            link = self.env["debtor.dunning.payment.link"]._create_for(self)
-        except MollieUnavailable as error:
-            _logger.warning("No Mollie link for dunning communication %s: %s", self.id, error)
-            return [
-                self.env._(
-                    "Mollie payment link not created (%s): the letter carries Odoo's own payment link.", str(error)
-                )
-            ]
-        if not link:
-            return []
-        self.payment_link_id = link
-        return [self.env._("Mollie payment link created: %s", link.url)]
-
-    def _reference(self):
-        """The letter's reference, printed on it and given to Mollie so a payment finds its way back."""
-        self.ensure_one()
-        return f"DUN{self.id:07d}"
-
-    def _pay_online_url(self):
-        """One address to pay the letter online: the Mollie link for the total, else the first invoice's page."""
-        self.ensure_one()
-        if self.payment_link_id.state == "open":
-            return self.payment_link_id.url
-        links = self._payment_links()
-        return links[0][1] if links else False
-
-    def _payment_qr_code(self):
-        """The pay-online address as a QR code image (data URI) for the printed letter."""
-        self.ensure_one()
-        url = self._pay_online_url()
-        if not url:
-            return False
-        png = self.env["ir.actions.report"].barcode("QR", url, width=180, height=180, quiet=False)
-        return image_data_uri(base64.b64encode(png))
-
-    def _prerender_letters(self):
-        """Render the batch's letters with as few wkhtmltopdf calls as possible.
-
-        A call costs over a second whatever it prints, so one letter per call caps sending at
-        well under one letter a second. A build with patched Qt prints several documents in one
-        call and Odoo splits the result; Debian's build cannot, see `_render_one_page_letters`.
-        A letter not rendered here is rendered on its own when it is sent.
-        """
-        to_render = self.filtered(
-            lambda c: (
-                c.state == "queued"
-                and not c.letter_attachment_id
-                and (c.channel_letter or c.channel_email or c.channel_call)
-            )
-        )
-        if len(to_render) < 2 or (odoo_module.current_test and not self.env.context.get("force_report_rendering")):
-            return  # (in tests Odoo renders reports as HTML, one by one)
-        report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
-        try:
-            with self.env.cr.savepoint():
-                for communication in to_render:
-                    communication._ensure_payment_link()
-                if _wkhtml().is_patched_qt:
-                    streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-                        report.report_name, {}, to_render.ids
-                    )
-                    for communication in to_render:
-                        stream = streams.get(communication.id, {}).get("stream")
-                        if stream:
-                            communication.letter_attachment_id = communication._archive_letter(stream.getvalue())
-                else:
-                    for letters in to_render.grouped("company_id").values():
-                        letters._render_one_page_letters(report)
-        except Exception:
-            _logger.warning("Batch rendering of %s letters failed; rendering them one by one", len(to_render))
-
-    def _render_one_page_letters(self, report):
-        """Render and archive these letters in a few wkhtmltopdf calls, without patched Qt.
-
-        The letters are joined into one document, each starting on a new page. When the PDF has as
-        many pages as letters, each letter is one page and the PDF is split page by page; otherwise
-        the group is halved, the shorter letters first, so that the rare long letter ends up alone
-        (and is rendered on its own when it is sent) while the others still share calls.
-        """
-        groups = [self.sorted(lambda c: (len(c.line_ids), c.id))]
-        while groups:
-            letters = groups.pop()
-            if len(letters) < 2:
-                continue
-            pages = letters._render_joined_letters(report)
-            if pages is None:
-                half = len(letters) // 2
-                groups += [letters[half:], letters[:half]]
-                continue
-            for communication in letters:
-                communication.letter_attachment_id = communication._archive_letter(pages[communication.id])
-
-    def _render_joined_letters(self, report):
-        """{communication id: one-page PDF} from a single wkhtmltopdf call, or None if a letter is longer."""
-        Report = self.env["ir.actions.report"].with_context(debug=False)
-        html = Report._render_qweb_html(report.report_name, self.ids)[0]
-        bodies, html_ids, header, footer, paperformat_args = report.with_context(debug=False)._prepare_html(
-            html, report_model=self._name
-        )
-        if sorted(html_ids) != sorted(self.ids):
-            return None
-        document = lxml.html.fromstring(bodies[0])
-        body = document.find("body")
-        for other in bodies[1:]:
-            body.append(lxml.html.Element("div", style="page-break-before: always;"))
-            body.extend(lxml.html.fromstring(other).find("body"))
-        content = Report._run_wkhtmltopdf(
-            [lxml.html.tostring(document, encoding="unicode")],
-            report_ref=report.report_name,
-            header=header,
-            footer=footer,
-            specific_paperformat_args=paperformat_args,
-        )
-        reader = pdf.PdfFileReader(io.BytesIO(content))
-        if reader.getNumPages() != len(html_ids):
-            return None
-        pages = {}
-        for number, communication_id in enumerate(html_ids):
-            writer = pdf.PdfFileWriter()
-            writer.addPage(reader.getPage(number))
-            stream = io.BytesIO()
-            writer.write(stream)
-            pages[communication_id] = stream.getvalue()
-        return pages
-
     def action_print_letters(self):
         """All letters to print (the selected ones, or every letter waiting to be printed) as one PDF."""
         letters = self or self.search([("letter_state", "=", "to_print")])
         letters = letters.filtered(lambda c: c.state == "sent" and c.letter_state in ("to_print", "printed"))
         if not letters:
             raise UserError(self.env._("There are no sent letters to print."))
-        letters = letters.sorted(lambda c: (c.partner_id.zip or "", c.partner_id.name or "", c.id))
-        for communication in letters.filtered(lambda c: not c.letter_attachment_id):
-            communication.letter_attachment_id = communication._render_letter()
-        merged = pdf.merge_pdf([communication.letter_attachment_id.raw for communication in letters])
+        letters = letters.sorted(lambda c: (c._postal_address_partner().zip or "", c.partner_id.name or "", c.id))
+        merged = letters._letters_pdf()
         now = fields.Datetime.now()
         batch = self.env["ir.attachment"].create(
             {
@@ -424,65 +225,6 @@ class DebtorDunningCommunication(models.Model):
             )
         return {"type": "ir.actions.act_url", "url": f"/web/content/{batch.id}?download=true", "target": "download"}
 
-    def _render_letter(self):
-        self.ensure_one()
-        report = self.env.ref("debtor_dunning.action_report_debtor_dunning_letter")
-        lang = (self.recipient_id or self.partner_id).lang or self.env.lang
-        content, _type = (
-            self.env["ir.actions.report"].with_context(lang=lang)._render_qweb_pdf(report.report_name, self.ids)
-        )
-        return self._archive_letter(content)
-
-    def _archive_letter(self, content):
-        """Keep the letter as it went out, on the communication: the invoice's dossier shows it."""
-        self.ensure_one()
-        lang = (self.recipient_id or self.partner_id).lang or self.env.lang
-        filename = f"{self.level_id.with_context(lang=lang).name} - {self.partner_id.name} - {self.date}.pdf"
-        return self.env["ir.attachment"].create(
-            {
-                "name": filename.replace("/", "-"),
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
-
-    def _send_email(self, recipient):
-        template = self.level_id.mail_template_id or self.env.ref(
-            "debtor_dunning.mail_template_debtor_dunning_communication"
-        )
-        return self.message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=self.letter_attachment_id.ids,
-            partner_ids=recipient.ids,
-        )
-
-    def _send_sms(self, recipient):
-        """Send the SMS when the debtor has a valid mobile number; return what happened, for the outcome."""
-        partner = recipient if recipient.phone else self.partner_id
-        country = (partner.country_id or self.partner_id.country_id or self.company_id.country_id).code
-        number, problem = mobile_number_e164(partner.phone, country)
-        if problem:
-            reasons = {
-                "missing": self.env._("SMS not sent: the debtor has no phone number."),
-                "invalid": self.env._("SMS not sent: %s is not a valid phone number.", partner.phone),
-                "not_mobile": self.env._("SMS not sent: %s is not a mobile number.", partner.phone),
-            }
-            return reasons[problem]
-        debtor_env = self.with_context(lang=partner.lang or self.env.lang).env
-        body = debtor_env._(
-            "%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s: %(link)s",
-            company=self.company_id.name,
-            count=len(self.move_ids),
-            amount=self.currency_id.format(self.amount_residual),
-            date=format_date(debtor_env, self.pay_by_date or self.date),
-            link=self._pay_online_url() or self.get_base_url(),
-        )
-        self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})
-        return self.env._("SMS sent to %s.", number)
-
     def action_log_call(self):
         self.ensure_one()
         return {
@@ -494,99 +236,81 @@ class DebtorDunningCommunication(models.Model):
             "context": {"default_communication_id": self.id},
         }
 
-    def _log_call_outcome(self, outcome, note=None, promise_date=None, disputed_moves=None):
-        """Record what the call about this letter gave, and act on it.
+    # ------------------------------------------------------------------ sending
+    def _trigger_sending(self):
+        cron = self.env.ref("debtor_dunning.ir_cron_debtor_dunning_send", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
 
-        A promise to pay blocks the debtor until the promised day (if the money is not in by then,
-        dunning resumes); a dispute blocks the disputed invoices until lifted; a debtor not reached
-        gets a new call two days later. The call task is closed with the outcome as feedback.
+    @api.model
+    def _cron_send_queued(self):
+        """Scheduled step: render and send queued letters in batches, committing each batch.
+
+        A batch never splits a debtor: his queued letters are sent together, so that he gets one
+        e-mail (and at most one SMS) for all of them (see `_send`). Letters that become ready
+        later the same day (approved, retried, sent by hand) go out in an e-mail of their own:
+        holding them back to the next day would delay what someone just decided to send.
         """
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        Block = self.env["debtor.dunning.block"]
-        if outcome == "promise":
-            if not promise_date or promise_date < today:
-                raise UserError(self.env._("A promise to pay needs a date of today or later."))
-            Block.create(
+        domain = [("state", "=", "queued")]
+        remaining = self.search_count(domain)
+        cron = self.env["ir.cron"]
+        while remaining:
+            batch = self.search(domain, limit=SEND_BATCH_SIZE, order="partner_id.id, id")
+            batch |= self.search([*domain, ("partner_id", "=", batch[-1:].partner_id.id), ("id", "not in", batch.ids)])
+            batch = batch.try_lock_for_update()
+            if not batch:
+                break
+            batch._send()
+            remaining = self.search_count(domain)
+            if cron._commit_progress(len(batch), remaining=remaining) <= 0:
+                break
+
+    def _send(self):
+        """Render, archive and send these letters; one failure never stops the letters of other debtors.
+
+        The letters are sent per debtor (and company): his letters by e-mail go out in one e-mail
+        to each recipient, with each letter's PDF attached, and he gets at most one SMS a day; each
+        letter stays its own record in the dossier, with its own outcome. A debtor's letters are
+        sent together or not at all, so that a retry never sends an e-mail twice.
+        """
+        self._prerender_letters()
+        for letters in self.grouped(lambda c: (c.company_id, c.partner_id)).values():
+            outcomes = letters._prepare_to_send()
+            ready = letters.browse(list(outcomes))
+            if not ready:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    ready._deliver(outcomes)
+            except Exception as error:
+                _logger.warning("Dunning communications %s could not be sent: %s", ready.ids, error)
+                ready._record_send_failure(error)
+
+    def _prepare_to_send(self):
+        """Give each letter its payment link and PDF; {communication id: outcome so far} of those ready."""
+        outcomes = {}
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    outcomes[communication.id] = communication._prepare_letter()
+            except Exception as error:
+                _logger.warning("Dunning communication %s could not be sent: %s", communication.id, error)
+                communication._record_send_failure(error)
+        return outcomes
+
+    def _record_send_failure(self, error):
+        """Shown on each letter; retried a few times by the scheduled step, then marked failed."""
+        for communication in self:
+            attempts = communication.send_attempts + 1
+            communication.write(
                 {
-                    "template_id": self.env.ref("debtor_dunning.block_template_promise_to_pay").id,
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "date_start": today,
-                    "date_end": promise_date,
-                    "reason": note
-                    or self.env._("Promised by phone to pay by %s.", format_date(self.env, promise_date)),
+                    "send_attempts": attempts,
+                    "error_message": str(error),
+                    "state": "failed" if attempts >= MAX_SEND_ATTEMPTS else "queued",
                 }
             )
-        elif outcome == "dispute":
-            if not disputed_moves:
-                raise UserError(self.env._("Name the invoices the debtor disputes."))
-            Block.create(
-                [
-                    {
-                        "template_id": self.env.ref("debtor_dunning.block_template_dispute").id,
-                        "move_id": move.id,
-                        "company_id": move.company_id.id,
-                        "reason": note or self.env._("Disputed by phone."),
-                    }
-                    for move in disputed_moves
-                ]
-            )
-        label = dict(self._fields["call_outcome"]._description_selection(self.env))[outcome]
-        summary = f"{label}: {note}" if note else label
-        if outcome == "promise":
-            summary += " " + self.env._("(promised date: %s)", format_date(self.env, promise_date))
-        if self.call_activity_id:
-            self.call_activity_id.action_feedback(feedback=summary)
-        if outcome == "not_reached":
-            self._schedule_call(deadline=today + timedelta(days=2))
-        self.write({"call_state": "done", "call_outcome": outcome, "call_note": summary})
-        self.message_post(body=self.env._("Call logged: %s", summary))
 
-    def _schedule_call(self, email_missing=False, deadline=None):
-        user = self.partner_id.user_id or self.env.user
-        note = (
-            self.env._("The debtor has no e-mail address: call and check that the letter reached him.")
-            if email_missing
-            else self.env._("Call the debtor about the letter %s.", self.level_id.name)
-        )
-        # On the debtor, so that the call shows in his credit-control tab with everything else.
-        self.call_activity_id = self.partner_id.activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=deadline or fields.Date.context_today(self),
-            summary=self.env._(
-                "Call %(debtor)s about %(level)s", debtor=self.partner_id.name, level=self.level_id.name
-            ),
-            note=note,
-            user_id=user.id,
-        )
-
-    def _notify_get_recipients_groups(self, message, model_description, msg_vals=False):
-        # The debtor gets no "View" button: he has no access to this back-office record.
-        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
-        for _name, _check, group_data in groups:
-            if group_data.get("notification_is_customer"):
-                group_data["has_button_access"] = False
-        return groups
-
-    def _letterhead_in_body(self):
-        """True when wkhtmltopdf cannot print page headers (a build without patched Qt, as Debian's).
-
-        The letter then carries the sender's name and address beside the recipient's, so that it
-        still goes out on the company's letterhead.
-        """
-        return not _wkhtml().is_patched_qt
-
-    def _payment_links(self):
-        """[(invoice, url)]: Odoo's portal page of each invoice, where the debtor can pay online."""
+    def _reference(self):
+        """The letter's reference, printed on it and given to Mollie so a payment finds its way back."""
         self.ensure_one()
-        base_url = self.get_base_url()
-        return [(move, base_url + move.get_portal_url()) for move in self.move_ids.sorted("invoice_date_due")]
-
-    def _dunning_after_create(self):
-        """Hook: called on the set of communications a run has just created (inserted in SQL).
-
-        Add-ons fill their own fields here, on the whole set at once (the statutory costs of a
-        notice of default, the agency named in a hand-over letter). Previews pass here too.
-        """
-        return None
+        return f"DUN{self.id:07d}"

@@ -9,3 +9,7 @@ from . import test_dunning_bad_input
 from . import test_portal
 from . import test_dunning_hooks
 from . import test_dunning_letter_pdf
+from . import test_odoo_report_adapter
+from . import test_dunning_extending
+from . import test_dunning_pay_online
+from . import test_dunning_one_message_a_day

@@ -21,7 +21,9 @@ class DunningCommon(AccountTestInvoicingCommon):
         cls.debtor = cls.env["res.partner"].create(
             {"name": "Bakkerij Jansen", "is_company": True, "email": "info@jansen.example.nl", "lang": "en_US"}
         )
-        cls.debtor_without_email = cls.env["res.partner"].create({"name": "Piet Zonder Mail", "lang": "en_US"})
+        cls.debtor_without_email = cls.env["res.partner"].create(
+            {"name": "Piet Zonder Mail", "lang": "en_US", "street": "Kerkstraat 7", "zip": "3511 AB", "city": "Utrecht"}
+        )
         cls.Run = cls.env["debtor.dunning.run"]
         cls.Communication = cls.env["debtor.dunning.communication"]
 

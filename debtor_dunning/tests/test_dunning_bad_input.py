@@ -163,7 +163,7 @@ class TestDunningBadInput(DunningCommon):
         return invoice, [communication.outcome]
 
     def _case_invalid_email(self):
-        partner = self._partner(email="jansen-at-example")
+        partner = self._partner(email="jansen-at-example", street="Dorpsstraat 1", zip="1234 AB", city="Ergens")
         invoice = self._invoice(TODAY - timedelta(days=10), partner=partner)
         self._run(TODAY)
         communication = self._send(invoice)

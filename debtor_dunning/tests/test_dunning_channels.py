@@ -51,8 +51,8 @@ class TestDunningChannels(DunningCommon, HttpCase):
     def test_the_letter_carries_a_qr_code_with_the_payment_link(self):
         self.provider.state = "disabled"
         invoice, communication = self._sent(self.debtor)
-        self.assertFalse(communication.payment_link_id, "without Mollie, Odoo's own portal link")
-        self.assertIn(invoice.get_portal_url().split("?")[0], communication._pay_online_url())
+        self.assertFalse(communication.payment_link_id, "without Mollie, Odoo's own payment page")
+        self.assertIn(f"/debtor_dunning/pay/{communication.id}?access_token=", communication._dunning_pay_online_url())
         qr_code = communication._payment_qr_code()
         self.assertTrue(qr_code.startswith("data:image/png;base64,"))
         self.assertEqual(base64.b64decode(qr_code.split(",", 1)[1])[:8], b"\x89PNG\r\n\x1a\n")
@@ -62,11 +62,15 @@ class TestDunningChannels(DunningCommon, HttpCase):
             .decode()
         )
         self.assertIn('alt="QR code" src="data:image/png;base64,', html)
+        self.assertIn(communication._dunning_pay_online_url().replace("&", "&amp;"), html)
+        self.assertNotIn(invoice.get_portal_url().split("?")[0], html, "one address for the letter, not the invoice's")
         self.assertIn(communication._reference(), html)
 
     def test_a_days_letters_print_as_one_pdf_and_stay_in_the_dossier(self):
         self.provider.state = "disabled"
-        other = self.env["res.partner"].create({"name": "Klaas Zonder Mail", "street": "Dorpsstraat 1"})
+        other = self.env["res.partner"].create(
+            {"name": "Klaas Zonder Mail", "street": "Dorpsstraat 1", "zip": "1234 AB", "city": "Ergens"}
+        )
         self._invoice(TODAY - timedelta(days=10), partner=self.debtor_without_email)
         self._invoice(TODAY - timedelta(days=12), partner=other)
         letters = self._run(TODAY).communication_ids
@@ -169,7 +173,7 @@ class TestDunningChannels(DunningCommon, HttpCase):
         self.assertEqual((link.state, link.amount), ("open", 121.0), communication.outcome)
         self.assertTrue(link.mollie_id.startswith("pl_"))
         self.assertIn(link.url, communication.mail_message_id.body)
-        self.assertEqual(communication._pay_online_url(), link.url)
+        self.assertEqual(communication._dunning_pay_online_url(), link.url)
         payment_id = self.mollie.pay(link.mollie_id)
         with mute_logger("odoo.addons.debtor_dunning.controllers.mollie"):
             for mollie_id in (payment_id, payment_id, "tr_forged123", "pl_forged123", "no-id"):
@@ -212,7 +216,7 @@ class TestDunningChannels(DunningCommon, HttpCase):
         self.assertEqual(communication.state, "sent", communication.error_message)
         self.assertFalse(communication.payment_link_id)
         self.assertIn("Mollie payment link not created", communication.outcome)
-        self.assertIn(invoice.get_portal_url().split("?")[0], communication.mail_message_id.body)
+        self.assertIn(communication._dunning_pay_online_path().split("?")[0], communication.mail_message_id.body)
         self.mollie.fail_with = 429
         try:
             with mute_logger("odoo.addons.debtor_dunning.controllers.mollie"):

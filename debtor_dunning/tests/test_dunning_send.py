@@ -5,7 +5,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.addons.debtor_dunning.models.debtor_dunning_communication import DebtorDunningCommunication
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -33,7 +32,8 @@ class TestDunningSend(DunningCommon):
         self.assertIn(accounts, message.partner_ids)
         self.assertIn(communication.letter_attachment_id, message.attachment_ids)
         self.assertIn(invoice.name, message.body)
-        self.assertIn(invoice.get_portal_url().split("?")[0], message.body, "a link to pay online")
+        self.assertIn(communication._dunning_pay_online_path().split("?")[0], message.body, "a link to pay online")
+        self.assertIn(invoice.get_portal_url().split("?")[0], message.body, "a link to the invoice's page")
         self.assertEqual(invoice.dunning_line_ids.pdf_attachment_id, communication.letter_attachment_id)
 
     def test_a_debtor_without_email_gets_a_printed_letter_and_a_call(self):
@@ -46,10 +46,50 @@ class TestDunningSend(DunningCommon):
         self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertIn("No e-mail address", communication.outcome)
 
+    def _letter_html(self, communication):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("debtor_dunning.action_report_debtor_dunning_letter", communication.ids)[0]
+            .decode()
+        )
+
+    def test_the_printed_letter_carries_the_invoice_contacts_address_else_the_debtors(self):
+        self.debtor.write({"street": "Dorpsstraat 1", "zip": "1234 AB", "city": "Ergens"})
+        accounts = self.env["res.partner"].create(
+            {
+                "name": "Crediteuren",
+                "type": "invoice",
+                "parent_id": self.debtor.id,
+                "email": "ap@jansen.example.nl",
+                "street": "Postbus 12",
+                "zip": "3500 AA",
+                "city": "Utrecht",
+            }
+        )
+        _invoice, communication = self._decided(self.debtor)
+        self.assertEqual(communication.recipient_id, accounts)
+        html = self._letter_html(communication)
+        self.assertIn("Postbus 12", html)
+        self.assertNotIn("Dorpsstraat 1", html)
+        accounts.write({"street": False, "city": False, "zip": False})
+        html = self._letter_html(communication)
+        self.assertIn("Dorpsstraat 1", html, "no address of his own: the debtor's")
+        self.assertIn("1234 AB", html)
+
+    def test_a_letter_without_postal_address_is_not_printed_and_says_so(self):
+        nowhere = self.env["res.partner"].create({"name": "Jan Nergens", "lang": "en_US", "street": "Dorpsstraat 1"})
+        _invoice, communication = self._decided(nowhere)
+        communication._send()
+        self.assertEqual(communication.state, "sent", communication.error_message)
+        self.assertEqual((communication.email_state, communication.letter_state), ("no_address", "none"))
+        self.assertIn("No postal address: Jan Nergens has no street and city", communication.outcome)
+        self.assertEqual(communication.call_state, "planned", "the controller calls instead")
+        self.assertNotIn(communication, self.Communication.search([("letter_state", "=", "to_print")]))
+
     def test_a_failure_is_shown_on_the_letter_retried_and_then_marked_failed(self):
         _invoice, communication = self._decided(self.debtor)
         with (
-            patch.object(DebtorDunningCommunication, "_render_letter", side_effect=RuntimeError("printer on fire")),
+            patch.object(type(self.Communication), "_render_letter", side_effect=RuntimeError("printer on fire")),
             mute_logger("odoo.addons.debtor_dunning.models.debtor_dunning_communication"),
         ):
             communication._send()
