@@ -167,7 +167,7 @@ class AccountMove(models.Model):
         "line_ids.date_maturity",
         "line_ids.reconciled",
         "line_ids.no_followup",
-        "line_ids.account_id.account_type",
+        "line_ids.account_type",
     )
     def _compute_dunning_date_due(self):
         for move in self:
@@ -175,7 +175,8 @@ class AccountMove(models.Model):
                 [
                     line.date_maturity
                     for line in move.line_ids
-                    if is_open_instalment(line.account_id.account_type, line.reconciled, line.no_followup)
+                    # account_type is a related field, read as superuser: a portal debtor may read it.
+                    if is_open_instalment(line.account_type, line.reconciled, line.no_followup)
                 ],
                 move.invoice_date_due,
                 move.invoice_date,

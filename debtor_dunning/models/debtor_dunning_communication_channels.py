@@ -44,6 +44,7 @@ class DebtorDunningCommunication(models.Model):
             message = together._send_email(recipient)
             for communication in together:
                 emails[communication.id] = (message, together - communication)
+        letters.browse(list(emails))._log_on_invoices()
         now = fields.Datetime.now()
         for communication in letters:
             outcome = outcomes[communication.id]
@@ -88,6 +89,29 @@ class DebtorDunningCommunication(models.Model):
                 outcome.append(self.env._("Call task planned."))
             values["outcome"] = "\n".join(outcome)
             communication.write(values)
+
+    def _log_on_invoices(self):
+        """Leave "Reminder 2 sent" with a link to the letter in the chatter of each invoice these e-mailed letters cover.
+
+        So that an accountant who opens the invoice sees it was chased. One note per invoice, written
+        for the whole set at once; the invoices' followers are not notified.
+        """
+        bodies = {}
+        for communication in self:
+            link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
+                self._name,
+                communication.id,
+                communication.name,
+            )
+            note = Markup(self.env._("%(level)s sent by e-mail: %(letter)s")) % {
+                "level": communication.level_id.name,
+                "letter": link,
+            }
+            for move in communication.move_ids:
+                bodies[move.id] = bodies[move.id] + Markup("<br/>") + note if move.id in bodies else note
+        if bodies:
+            # The letters were just sent by whoever may send them; the note only records that fact.
+            self.env["account.move"].browse(list(bodies))._message_log_batch(bodies)
 
     def _ensure_payment_link(self):
         """A Mollie link for the open total when Mollie is set up; Mollie trouble never stops a letter."""

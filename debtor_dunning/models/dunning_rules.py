@@ -152,7 +152,7 @@ def chased_due_date(open_instalment_dates, invoice_date_due=None, invoice_date=N
 
     Odoo's `invoice_date_due` is the last instalment's, which would leave an overdue first
     instalment unchased for months. Without any (data imported or repaired by hand) the invoice's
-    due date, then its date. `account.move._dunning_due_date_sql` is the same rule in SQL.
+    due date, then its date. `chased_due_date_sql` is the same rule in SQL.
     """
     dates = [day for day in open_instalment_dates if day]
     return min(dates) if dates else (invoice_date_due or invoice_date or accounting_date)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -35,6 +36,36 @@ class TestDunningSend(DunningCommon):
         self.assertIn(communication._dunning_pay_online_path().split("?")[0], message.body, "a link to pay online")
         self.assertIn(invoice.get_portal_url().split("?")[0], message.body, "a link to the invoice's page")
         self.assertEqual(invoice.dunning_line_ids.pdf_attachment_id, communication.letter_attachment_id)
+
+    def test_each_invoice_an_email_covered_notes_the_reminder_in_its_chatter(self):
+        first = self._invoice(TODAY - timedelta(days=10), partner=self.debtor)
+        second = self._invoice(TODAY - timedelta(days=12), partner=self.debtor)
+        communication = self._run(TODAY).communication_ids
+        self.assertEqual(communication.move_ids, first | second)
+        communication._send()
+        for invoice in (first, second):
+            notes = invoice.message_ids.filtered(lambda m: communication.name in (m.body or ""))
+            self.assertEqual(len(notes), 1, invoice.name)
+            self.assertIn(f"{communication.level_id.name} sent by e-mail", notes.body)
+            self.assertIn(f'data-oe-id="{communication.id}"', notes.body, "a link to the letter")
+            self.assertFalse(notes.notified_partner_ids, "the invoice's followers are not disturbed")
+
+    def test_a_printed_letter_has_no_reminder_note_on_the_invoice(self):
+        invoice, communication = self._decided(self.debtor_without_email)
+        communication._send()
+        self.assertFalse(invoice.message_ids.filtered(lambda m: communication.name in (m.body or "")))
+
+    def test_the_letter_prints_what_the_run_saw_not_what_is_true_later(self):
+        invoice, communication = self._decided(self.debtor, days_late=10)
+        line = invoice.dunning_line_ids
+        self.assertEqual((line.invoice_date_due, line.days_overdue), (TODAY - timedelta(days=10), 10))
+        with freeze_time(TODAY + timedelta(days=30)):
+            html = self._letter_html(communication)
+        row = etree.fromstring(html, etree.HTMLParser()).xpath("//table[@name='invoice_table']/tbody/tr")
+        self.assertEqual(len(row), 1)
+        cells = {td.get("name"): " ".join(td.itertext()).strip() for td in row[0].xpath("td")}
+        self.assertEqual(cells["td_days_overdue"], "10", "days overdue on the letter's date, from the dossier line")
+        self.assertEqual(cells["td_invoice"], invoice.name)
 
     def test_a_debtor_without_email_gets_a_printed_letter_and_a_call(self):
         _invoice, communication = self._decided(self.debtor_without_email)
