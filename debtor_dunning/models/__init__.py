@@ -14,6 +14,7 @@ from . import debtor_dunning_communication_render
 from . import debtor_dunning_communication_channels
 from . import debtor_dunning_communication_line
 from . import account_move
+from . import account_move_portal
 from . import account_move_send
 from . import res_partner
 from . import res_company_portal

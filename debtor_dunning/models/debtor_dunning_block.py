@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 from .dunning_rules import CHASED_MOVE_TYPES
 
@@ -127,24 +129,38 @@ class DebtorDunningBlock(models.Model):
         return expired
 
     @api.model
+    def _holds_sql(self, alias, on_date, processes=("reminders", "all")):
+        """SQL: the block in table `alias` holds `processes` on `on_date`.
+
+        The one definition of "blocked", read by the run (`_blocked_targets`) and by the invoice's
+        dunning status: active, not past its last day, and started, where a block holds from the
+        moment it is placed and only one planned for a later start waits for it.
+        """
+        return SQL(
+            """(%(state)s = 'active'
+                AND (%(date_end)s IS NULL OR %(date_end)s >= %(on_date)s)
+                AND %(date_start)s <= GREATEST(%(on_date)s::date, %(create_date)s::date)
+                AND %(processes_col)s IN %(processes)s)""",
+            state=SQL.identifier(alias, "state"),
+            date_end=SQL.identifier(alias, "date_end"),
+            date_start=SQL.identifier(alias, "date_start"),
+            create_date=SQL.identifier(alias, "create_date"),
+            processes_col=SQL.identifier(alias, "blocked_processes"),
+            on_date=on_date,
+            processes=tuple(processes),
+        )
+
+    @api.model
     def _blocked_targets(self, company, on_date, processes=("reminders", "all")):
         """({partner_id: reason}, {move_id: reason}) for what is blocked in `company` on `on_date`.
 
         Active blocks are few (hundreds, not the invoices' hundred thousands), so one search is enough.
         """
+        holds = Domain.custom(to_sql=lambda model, alias, query: model._holds_sql(alias, on_date, processes))
         blocks = self.search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                "|",
-                ("date_end", "=", False),
-                ("date_end", ">=", on_date),
-                ("blocked_processes", "in", list(processes)),
-            ],
-            ["partner_id", "move_id", "template_id", "reason", "date_start", "create_date"],
+            Domain("company_id", "=", company.id) & Domain("state", "=", "active") & holds,
+            ["partner_id", "move_id", "template_id", "reason"],
         )
-        # A block holds from the moment it is placed; only one planned for a later start waits for it.
-        blocks = blocks.filtered(lambda block: block.date_start <= max(on_date, block.create_date.date()))
         partners, moves = {}, {}
         for block in blocks:
             label = block.template_id.name + (f" ({block.reason})" if block.reason else "")

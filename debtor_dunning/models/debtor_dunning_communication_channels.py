@@ -91,7 +91,7 @@ class DebtorDunningCommunication(models.Model):
             communication.write(values)
 
     def _log_on_invoices(self):
-        """Leave "Reminder 2 sent" with a link to the letter in the chatter of each invoice these e-mailed letters cover.
+        """Note "Reminder 2 sent", linking the letter, in the chatter of each invoice these e-mails covered.
 
         So that an accountant who opens the invoice sees it was chased. One note per invoice, written
         for the whole set at once; the invoices' followers are not notified.
@@ -164,7 +164,7 @@ class DebtorDunningCommunication(models.Model):
         """The letter's invoices that can still be paid online, by Odoo's own rule for the portal."""
         self.ensure_one()
         return self.move_ids.filtered(lambda move: move._has_to_be_paid()).sorted(
-            lambda move: (move.invoice_date_due or move.invoice_date, move.name or "")
+            lambda move: (move.dunning_date_due, move.name or "")
         )
 
     def _send_email(self, recipient):

@@ -15,6 +15,8 @@ from .dunning_rules import (
     chased_move_sql,
     decide_for_debtor,
     open_instalment_sql,
+    open_receivable_sql,
+    overdue_instalment_sql,
 )
 
 PENDING_STATES = ("to_approve", "failed")
@@ -76,8 +78,7 @@ class DebtorDunningRun(models.Model):
                 chased=chased_move_sql("m"),
                 open_instalment=open_instalment_sql("l", "a"),
                 date_due=chased_due_date_sql("m", SQL("MIN(l.date_maturity)")),
-                # An instalment is overdue from its own due date (the invoice's when it has none).
-                overdue=SQL("%s < %s", chased_due_date_sql("m", SQL("l.date_maturity")), self.date),
+                overdue=overdue_instalment_sql("m", "l", self.date),
             )
         )
 
@@ -92,14 +93,14 @@ class DebtorDunningRun(models.Model):
                   JOIN res_partner p ON p.id = l.partner_id
                  WHERE l.company_id = %(company)s
                    AND l.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND NOT l.reconciled
+                   AND %(open_receivable)s
                    AND l.amount_residual_currency < 0
                    AND p.commercial_partner_id IN %(partners)s
                  GROUP BY 1, 2
                 """,
                 company=self.company_id.id,
                 partners=tuple(partner_ids),
+                open_receivable=open_receivable_sql("l", "a"),
             )
         )
         return {(partner, currency): -amount for partner, currency, amount in rows}

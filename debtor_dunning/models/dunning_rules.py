@@ -12,8 +12,10 @@ from odoo.tools import SQL
 
 # Which documents are chased: customer invoices and receipts (credit notes are credit, not debt).
 CHASED_MOVE_TYPES = ("out_invoice", "out_receipt")
-# The payment states of a document that still has something to chase (Odoo's "blocked" is left alone).
+# Odoo's payment states as the dunning reads them: open documents are chased; one Odoo itself marks
+# "blocked" is held (shown as blocked, left alone); any other is settled (paid, reversed, legacy).
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+HELD_PAYMENT_STATES = ("blocked",)
 
 # Why the run left an invoice alone: stable codes, stored with counts on the run and asserted by
 # tests; their translated labels live in one place (`debtor.dunning.run._dunning_reason_labels`).
@@ -163,14 +165,35 @@ def is_open_instalment(account_type, reconciled, no_followup):
     return account_type == "asset_receivable" and not reconciled and not no_followup
 
 
+def open_receivable_sql(line, account):
+    """SQL: the journal item `line` (joined with its `account`) is an unreconciled receivable.
+
+    Open credits (credit notes, payments not yet matched) are read with this alone: `no_followup`
+    only takes an instalment out of the chase, it does not make a credit disappear.
+    """
+    return SQL(
+        "(%s = 'asset_receivable' AND NOT %s)",
+        SQL.identifier(account, "account_type"),
+        SQL.identifier(line, "reconciled"),
+    )
+
+
 def open_instalment_sql(line, account):
     """`is_open_instalment` in SQL, for the journal item `line` joined with its `account`."""
     return SQL(
-        "(%s = 'asset_receivable' AND NOT %s AND NOT COALESCE(%s, FALSE))",
-        SQL.identifier(account, "account_type"),
-        SQL.identifier(line, "reconciled"),
+        "(%s AND NOT COALESCE(%s, FALSE))",
+        open_receivable_sql(line, account),
         SQL.identifier(line, "no_followup"),
     )
+
+
+def overdue_instalment_sql(move, line, on_date):
+    """SQL: the open instalment `line` of the invoice `move` is overdue on `on_date`.
+
+    From its own due date (the invoice's when it has none): an invoice whose first instalment has
+    passed is overdue, but only for that instalment's amount.
+    """
+    return SQL("%s < %s", chased_due_date_sql(move, SQL.identifier(line, "date_maturity")), on_date)
 
 
 def chased_due_date_sql(move, earliest_open_instalment=None):

@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import SQL
+
+from .dunning_rules import chased_move_sql, open_instalment_sql, overdue_instalment_sql
 
 
 class ResPartner(models.Model):
@@ -33,21 +36,51 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_dunning_open_moves(self):
-        today = fields.Date.context_today(self)
         Move = self.env["account.move"]
+        debtors = self.commercial_partner_id
         moves = Move.search(
             Move._dunning_chased_domain()
-            & Domain("commercial_partner_id", "in", self.commercial_partner_id.ids)
+            & Domain("commercial_partner_id", "in", debtors.ids)
             & Domain("company_id", "=", self.env.company.id),
             order="dunning_date_due, id",
         )
         moves_by_debtor = moves.grouped("commercial_partner_id")
+        overdue = debtors._dunning_overdue_amounts() if moves else {}
         for partner in self:
-            own = moves_by_debtor.get(partner.commercial_partner_id, moves.browse())
-            partner.dunning_open_move_ids = own
-            partner.dunning_overdue_amount = sum(
-                move.amount_residual_signed for move in own if move.dunning_date_due < today
+            partner.dunning_open_move_ids = moves_by_debtor.get(partner.commercial_partner_id, moves.browse())
+            partner.dunning_overdue_amount = overdue.get(partner.commercial_partner_id.id, 0.0)
+
+    def _dunning_overdue_amounts(self):
+        """{debtor id: overdue amount in the company's currency} today, as the run counts it.
+
+        Only the open instalments past their own due date (`dunning_rules.overdue_instalment_sql`),
+        the figure the run compares with the policy's minimum and a letter states as overdue.
+        """
+        Move = self.env["account.move"]
+        Move.flush_model()
+        self.env["account.move.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT m.commercial_partner_id, SUM(l.amount_residual)
+                  FROM account_move m
+                  JOIN account_move_line l ON l.move_id = m.id
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE m.company_id = %(company)s
+                   AND m.commercial_partner_id IN %(debtors)s
+                   AND %(chased)s
+                   AND %(open_instalment)s
+                   AND %(overdue)s
+                 GROUP BY 1
+                """,
+                company=self.env.company.id,
+                debtors=tuple(self.ids),
+                chased=chased_move_sql("m"),
+                open_instalment=open_instalment_sql("l", "a"),
+                overdue=overdue_instalment_sql("m", "l", fields.Date.context_today(self)),
             )
+        )
+        return dict(rows)
 
     def _compute_dunning_block_count(self):
         counts = dict(

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
@@ -111,3 +112,33 @@ class TestDunningBlock(DunningCommon):
         contact = self.env["res.partner"].create({"name": "Jan", "parent_id": self.debtor.id})
         block = self.Block.create({"template_id": self.promise.id, "partner_id": contact.id})
         self.assertEqual(block.partner_id, self.debtor)
+
+    def test_the_invoice_shows_blocked_exactly_when_the_run_leaves_it_alone(self):
+        planned_invoice = self._invoice(TODAY - timedelta(days=10))
+        other = self.env["res.partner"].create({"name": "De Ander B.V.", "email": "other@example.nl"})
+        ended_invoice = self._invoice(TODAY - timedelta(days=10), partner=other)
+        held_by_odoo = self._invoice(
+            TODAY - timedelta(days=10),
+            partner=self.env["res.partner"].create({"name": "Vast B.V.", "email": "held@example.nl"}),
+        )
+        held_by_odoo.action_toggle_block_payment()
+        # A block holds from the moment it is placed (its create_date, the transaction's time) unless
+        # planned for a later start.
+        placed = self.env.cr.now().date()
+        self.Block.create(
+            {"template_id": self.promise.id, "partner_id": self.debtor.id, "date_start": placed + timedelta(days=3)}
+        )
+        with freeze_time(TODAY - timedelta(days=5)):
+            self.Block.create(
+                {"template_id": self.promise.id, "partner_id": other.id, "date_end": TODAY - timedelta(days=1)}
+            )
+        with freeze_time(TODAY):
+            self.env.invalidate_all()
+            statuses = [move.dunning_state for move in (planned_invoice, ended_invoice, held_by_odoo)]
+            portal = [move.dunning_portal_status for move in (planned_invoice, ended_invoice, held_by_odoo)]
+        self.assertEqual(statuses, ["none", "none", "blocked"], "a planned or ended block does not hold yet/any more")
+        self.assertEqual(portal, ["overdue", "overdue", "paused"])
+        self._run(TODAY)
+        self.assertEqual(
+            [self._levels_of(move) for move in (planned_invoice, ended_invoice, held_by_odoo)], [[2], [2], []]
+        )

@@ -234,7 +234,7 @@ class TestDunningDueDate(DunningCommon):
             invoice.invalidate_recordset(["dunning_portal_status"])
             self.assertEqual(invoice.dunning_portal_status, "overdue")
             self.debtor.invalidate_recordset(["dunning_overdue_amount"])
-            self.assertEqual(self.debtor.dunning_overdue_amount, 1000.0)
+            self.assertEqual(self.debtor.dunning_overdue_amount, 300.0, "the overdue instalment, as the run counts")
             self.assertEqual(invoice.dunning_next_level_id.sequence, 2)
         self._run(TODAY)
         self.assertEqual(invoice.dunning_line_ids.invoice_date_due, first_instalment, "the letter's snapshot")
