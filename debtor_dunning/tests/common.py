@@ -1,7 +1,10 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
 from datetime import date, timedelta
+from unittest.mock import patch
 
+from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 TODAY = date(2026, 6, 1)
@@ -39,6 +42,40 @@ class DunningCommon(AccountTestInvoicingCommon):
             currency_id=currency,
             post=post,
         )
+
+    def _invoice_in_two_instalments(self, invoice_date, amount=1000.0):
+        """An invoice of `amount` due 30 % on `invoice_date` and 70 % sixty days later."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30% now, 70% in 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
+                ],
+            }
+        )
+        return self._create_invoice_one_line(
+            price_unit=amount,
+            tax_ids=[],
+            partner_id=self.debtor,
+            invoice_date=invoice_date,
+            invoice_payment_term_id=term.id,
+            post=True,
+        )
+
+    @contextmanager
+    def _counting_wkhtmltopdf_calls(self):
+        """Yield a list that receives, per wkhtmltopdf call, the number of documents it printed."""
+        Report = type(self.env["ir.actions.report"])
+        original = Report._run_wkhtmltopdf
+        calls = []
+
+        def run_wkhtmltopdf(report, bodies, *args, **kwargs):
+            calls.append(len(bodies))
+            return original(report, bodies, *args, **kwargs)
+
+        with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
+            yield calls
 
     @classmethod
     def _vendor_bill(cls):

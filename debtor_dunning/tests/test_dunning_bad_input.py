@@ -15,7 +15,7 @@ from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
-from odoo import Command, fields, sql_db
+from odoo import fields, sql_db
 from odoo.addons.debtor_dunning.models.debtor_dunning_run import RUN_LOCK_CLASS
 from odoo.addons.debtor_dunning.models.debtor_dunning_run_batch import DebtorDunningRun
 from odoo.tests import tagged
@@ -443,23 +443,7 @@ class TestDunningBadInput(DunningCommon):
         return invoice, []
 
     def _case_two_instalments_first_overdue(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30% now, 70% in 60 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
-                ],
-            }
-        )
-        invoice = self._create_invoice_one_line(
-            price_unit=1000.0,
-            tax_ids=[],
-            partner_id=self.debtor,
-            invoice_date=TODAY - timedelta(days=10),
-            invoice_payment_term_id=term.id,
-            post=True,
-        )
+        invoice = self._invoice_in_two_instalments(TODAY - timedelta(days=10))
         self.assertGreater(invoice.invoice_date_due, TODAY, "Odoo's due date is the last instalment's")
         run = self._run(TODAY)
         line = invoice.dunning_line_ids

@@ -3,7 +3,6 @@
 import base64
 import io
 from datetime import timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 from PyPDF2 import PdfFileReader
@@ -100,18 +99,11 @@ class TestDunningChannels(DunningCommon, HttpCase):
             self._invoice(TODAY - timedelta(days=10 + days % 5), partner=debtors[4], amount=10.0 + days)
         letters = self._run(TODAY).communication_ids.filtered(lambda c: c.partner_id in debtors)
         long_letter = letters.filtered(lambda c: c.partner_id == debtors[4])
-        Report = type(self.env["ir.actions.report"])
-        original = Report._run_wkhtmltopdf
-        calls = []
-
-        def run_wkhtmltopdf(report, bodies, *args, **kwargs):
-            calls.append(len(bodies))
-            return original(report, bodies, *args, **kwargs)
 
         def pages(letter):
             return PdfFileReader(io.BytesIO(letter.letter_attachment_id.raw)).getNumPages()
 
-        with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
+        with self._counting_wkhtmltopdf_calls() as calls:
             (letters - long_letter)[:3].with_context(force_report_rendering=True)._send()
             self.assertEqual(calls, [1], "three one-page letters, one wkhtmltopdf call")
         short_letters = (letters - long_letter)[:3]
@@ -119,9 +111,8 @@ class TestDunningChannels(DunningCommon, HttpCase):
         self.assertEqual(len(set(short_letters.letter_attachment_id.mapped("checksum"))), 3, "each its own letter")
         self.assertEqual(set(short_letters.mapped("state")), {"sent"})
 
-        calls.clear()
         batch = long_letter | (letters - long_letter)[3:]
-        with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
+        with self._counting_wkhtmltopdf_calls() as calls:
             batch.with_context(force_report_rendering=True)._send()
         self.assertGreater(pages(long_letter), 1)
         self.assertEqual(pages((letters - long_letter)[3:]), 1)

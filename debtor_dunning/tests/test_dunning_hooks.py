@@ -207,23 +207,7 @@ class TestDunningDueDate(DunningCommon):
     """The due date that counts (the earliest open instalment's) is the same everywhere."""
 
     def test_earliest_open_instalment_counts_for_run_status_portal_and_debtor(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30% now, 70% in 60 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
-                ],
-            }
-        )
-        invoice = self._create_invoice_one_line(
-            price_unit=1000.0,
-            tax_ids=[],
-            partner_id=self.debtor,
-            invoice_date=TODAY - timedelta(days=10),
-            invoice_payment_term_id=term.id,
-            post=True,
-        )
+        invoice = self._invoice_in_two_instalments(TODAY - timedelta(days=10))
         first_instalment = TODAY - timedelta(days=10)
         self.assertGreater(invoice.invoice_date_due, TODAY, "Odoo's due date is the last instalment's")
         self.assertEqual(invoice.dunning_date_due, first_instalment)

@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
@@ -52,15 +51,7 @@ class TestDunningLetterPdf(DunningCommon, HttpCase):
         )
         invoices = {debtor: self._invoice(TODAY - timedelta(days=10), partner=debtor) for debtor in debtors}
         letters = self._run(TODAY).communication_ids.filtered(lambda c: c.partner_id in debtors)
-        Report = type(self.env["ir.actions.report"])
-        original = Report._run_wkhtmltopdf
-        calls = []
-
-        def run_wkhtmltopdf(report, bodies, *args, **kwargs):
-            calls.append(len(bodies))
-            return original(report, bodies, *args, **kwargs)
-
-        with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
+        with self._counting_wkhtmltopdf_calls() as calls:
             letters.with_context(force_report_rendering=True)._send()
         self.assertEqual(len(calls), 1, "the three letters printed in one wkhtmltopdf call")
         for letter in letters:
