@@ -117,6 +117,26 @@ class TestDunningSend(DunningCommon):
         self.assertEqual(communication.call_state, "planned", "the controller calls instead")
         self.assertNotIn(communication, self.Communication.search([("letter_state", "=", "to_print")]))
 
+    def test_a_letter_approved_days_after_its_run_states_the_days_overdue_on_its_new_date(self):
+        self.levels.filtered(lambda level: level.sequence in (1, 2)).requires_approval = True
+        overdue = self._invoice(TODAY - timedelta(days=10))
+        not_yet_due = self._invoice(TODAY + timedelta(days=4), partner=self.debtor_without_email)
+        letters = self._run(TODAY).communication_ids
+        self.assertEqual(letters.mapped("state"), ["to_approve", "to_approve"])
+        self.assertEqual((overdue.dunning_line_ids.days_overdue, not_yet_due.dunning_line_ids.days_overdue), (10, 0))
+        approved_on = TODAY + timedelta(days=6)
+        with freeze_time(approved_on):
+            letters.action_approve()
+        self.assertEqual(letters.mapped("date"), [approved_on, approved_on])
+        self.assertEqual(overdue.dunning_line_ids.date, approved_on)
+        self.assertEqual(overdue.dunning_line_ids.days_overdue, 16, "six days later, six days more overdue")
+        self.assertEqual(not_yet_due.dunning_line_ids.days_overdue, 2, "counted from its due date, two days ago")
+        letter = overdue.dunning_line_ids.communication_id
+        row = etree.fromstring(self._letter_html(letter), etree.HTMLParser()).xpath(
+            "//table[@name='invoice_table']/tbody/tr/td[@name='td_days_overdue']"
+        )
+        self.assertEqual([" ".join(cell.itertext()).strip() for cell in row], ["16"])
+
     def test_a_failure_is_shown_on_the_letter_retried_and_then_marked_failed(self):
         _invoice, communication = self._decided(self.debtor)
         with (
