@@ -107,6 +107,52 @@ class TestDunningSend(DunningCommon):
         self.assertIn("Dorpsstraat 1", html, "no address of his own: the debtor's")
         self.assertIn("1234 AB", html)
 
+    def test_the_printed_letter_goes_to_the_invoice_contact_that_has_a_postal_address_even_without_email(self):
+        self.debtor.write({"street": "Dorpsstraat 1", "zip": "1234 AB", "city": "Ergens"})
+        by_post = self.env["res.partner"].create(
+            {
+                "name": "Administratie",
+                "type": "invoice",
+                "parent_id": self.debtor.id,
+                "street": "Postbus 99",
+                "zip": "3500 AA",
+                "city": "Utrecht",
+            }
+        )
+        by_email = self.env["res.partner"].create(
+            {"name": "Crediteuren", "type": "invoice", "parent_id": self.debtor.id, "email": "ap@jansen.example.nl"}
+        )
+        _invoice, communication = self._decided(self.debtor)
+        self.assertEqual(communication.recipient_id, by_email, "the e-mail goes to the contact with an e-mail address")
+        html = self._letter_html(communication)
+        self.assertIn("Postbus 99", html, "the letter goes to the invoice contact with a postal address")
+        self.assertNotIn("Dorpsstraat 1", html)
+        by_email.write({"street": "Stationsplein 3", "zip": "3511 ED", "city": "Utrecht"})
+        html = self._letter_html(communication)
+        self.assertIn("Stationsplein 3", html, "the recipient's own postal address, when he has one, comes first")
+        self.assertNotIn("Postbus 99", html)
+        by_post.active = False
+        by_email.write({"street": False})
+        self.assertIn("Dorpsstraat 1", self._letter_html(communication), "no invoice contact to post to: the debtor")
+
+    def test_a_debtor_without_address_is_sent_the_letter_at_his_invoice_contacts_postal_address(self):
+        nowhere = self.env["res.partner"].create({"name": "Jan Nergens", "lang": "en_US", "is_company": True})
+        self.env["res.partner"].create(
+            {
+                "name": "Boekhouding Nergens",
+                "type": "invoice",
+                "parent_id": nowhere.id,
+                "street": "Postbus 7",
+                "zip": "9700 AA",
+                "city": "Groningen",
+            }
+        )
+        _invoice, communication = self._decided(nowhere)
+        communication._send()
+        self.assertEqual((communication.email_state, communication.letter_state), ("no_address", "to_print"))
+        self.assertIn("Letter ready to print.", communication.outcome)
+        self.assertIn("Postbus 7", self._letter_html(communication))
+
     def test_a_letter_without_postal_address_is_not_printed_and_says_so(self):
         nowhere = self.env["res.partner"].create({"name": "Jan Nergens", "lang": "en_US", "street": "Dorpsstraat 1"})
         _invoice, communication = self._decided(nowhere)
