@@ -99,9 +99,9 @@ class TestDunningSecurity(DunningCommon):
         self.assertFalse(self.debtor.with_user(self.controller).dunning_communication_ids)
 
     def test_a_letter_sent_by_a_controller_names_the_companys_bank_account(self):
+        self._invoice(TODAY - timedelta(days=10), partner=self.debtor_without_email)
         iban = "NL91ABNA0417164300"
         self.env["res.partner.bank"].create({"partner_id": self.company.partner_id.id, "acc_number": iban})
-        self._invoice(TODAY - timedelta(days=10), partner=self.debtor_without_email)
         letter = self.Run.with_user(self.controller).execute(date=TODAY).communication_ids
         html = (
             self.env["ir.actions.report"]

@@ -62,8 +62,13 @@ class TestDunningUpgrade(DunningCommon):
         shipped = self._bodies()
         self.assertIn("Geachte", shipped["nl_NL"], "the module's Dutch text is loaded")
         self._set_bodies({lang: self._as_before_the_upgrade(body) for lang, body in shipped.items()})
+        stale = [lang for lang, body in self._bodies().items() if "_payment_links()" in body]
+        self.assertEqual(sorted(stale), ["en_US", "nl_NL"])
         english, dutch = self._letters()
-        with mute_logger("odoo.addons.debtor_dunning.models.debtor_dunning_communication"):
+        with mute_logger(
+            "odoo.addons.debtor_dunning.models.debtor_dunning_communication",
+            "odoo.addons.mail.models.mail_render_mixin",
+        ):
             dutch._send()
         self.assertEqual(dutch.state, "queued", "the template that calls _payment_links cannot be rendered")
         self.assertIn("_payment_links", dutch.error_message)
