@@ -144,9 +144,10 @@ class DunningPortalAccount(PortalAccount):
         invoice_sudo = self._dunning_check_invoice(invoice_id, access_token)
         if not invoice_sudo:
             return request.not_found()
+        # Read through the invoice whose access was checked (sudo): only the letters that went out to him.
         line = invoice_sudo._dunning_portal_letters().filtered(lambda letter: letter.id == line_id)
-        attachment = line.pdf_attachment_id
-        if not attachment:
+        attachment_sudo = line.pdf_attachment_id
+        if not attachment_sudo:
             return request.not_found()
-        stream = request.env["ir.binary"]._get_stream_from(attachment.sudo(), "raw")
+        stream = request.env["ir.binary"]._get_stream_from(attachment_sudo, "raw")
         return stream.get_response(as_attachment=bool(download))

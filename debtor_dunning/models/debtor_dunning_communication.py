@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -157,20 +158,38 @@ class DebtorDunningCommunication(models.Model):
         to_approve = self.filtered(lambda communication: communication.state == "to_approve")
         if to_approve != self:
             raise UserError(self.env._("Only letters awaiting approval can be approved."))
+        to_approve.write({"state": "queued", "approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()})
+        # The letter is dated on the day it can go out, so its term runs from then.
         today = fields.Date.context_today(self)
-        for communication in to_approve:
-            # The letter is dated on the day it can go out, so its term runs from then.
-            communication.write(
-                {
-                    "state": "queued",
-                    "approved_by_id": self.env.uid,
-                    "date_approved": fields.Datetime.now(),
-                    "date": max(communication.date, today),
-                }
-            )
-            communication.line_ids.date = communication.date
+        to_approve.filtered(lambda communication: communication.date < today)._redate(today)
         self._trigger_sending()
         return True
+
+    def _redate(self, new_date):
+        """Date these letters and their dossier lines `new_date`, their days overdue counted to that day.
+
+        The lines state each invoice as on the letter's date, so a letter dated later says that many
+        days more overdue. Counted as the run counts them: from the due date, never below zero (a line
+        without a due date counts from the one its days overdue imply).
+        """
+        if not self:
+            return
+        self.write({"date": new_date})
+        Line = self.env["debtor.dunning.communication.line"]
+        Line.flush_model(["date", "days_overdue", "invoice_date_due"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE debtor_dunning_communication_line
+                   SET days_overdue = GREATEST(%(date)s - COALESCE(invoice_date_due, date - days_overdue), 0),
+                       date = %(date)s
+                 WHERE communication_id IN %(ids)s
+                """,
+                date=new_date,
+                ids=tuple(self.ids),
+            )
+        )
+        Line.invalidate_model(["date", "days_overdue"])
 
     def action_cancel(self):
         """Cancel letters that have not gone out; their invoices may reach the level again later."""
@@ -208,7 +227,8 @@ class DebtorDunningCommunication(models.Model):
         letters = letters.filtered(lambda c: c.state == "sent" and c.letter_state in ("to_print", "printed"))
         if not letters:
             raise UserError(self.env._("There are no sent letters to print."))
-        letters = letters.sorted(lambda c: (c._postal_address_partner().zip or "", c.partner_id.name or "", c.id))
+        postal = letters._postal_address_partners()
+        letters = letters.sorted(lambda c: (postal[c.id].zip or "", c.partner_id.name or "", c.id))
         merged = letters._letters_pdf()
         now = fields.Datetime.now()
         batch = self.env["ir.attachment"].create(

@@ -46,6 +46,7 @@ class DebtorDunningCommunication(models.Model):
                 emails[communication.id] = (message, together - communication)
         letters.browse(list(emails))._log_on_invoices()
         now = fields.Datetime.now()
+        postal = letters._postal_address_partners()
         for communication in letters:
             outcome = outcomes[communication.id]
             values = {"state": "sent", "date_sent": now, "error_message": False}
@@ -73,7 +74,7 @@ class DebtorDunningCommunication(models.Model):
             if communication.channel_sms:
                 outcome.append(communication._send_sms(recipient))
             if print_letter:
-                if communication._postal_address_partner():
+                if postal[communication.id]:
                     values["letter_state"] = "to_print"
                     outcome.append(self.env._("Letter ready to print."))
                 else:
@@ -231,14 +232,21 @@ class DebtorDunningCommunication(models.Model):
                 letter=earlier.name,
             )
         debtor_env = self.with_context(lang=partner.lang or self.env.lang).env
-        body = debtor_env._(
-            "%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s: %(link)s",
-            company=self.company_id.name,
-            count=len(self.move_ids),
-            amount=self.currency_id.format(self.amount_residual),
-            date=format_date(debtor_env, self.pay_by_date or self.date),
-            link=self._dunning_pay_online_url() or self.get_base_url(),
-        )
+        values = {
+            "company": self.company_id.name,
+            "count": len(self.move_ids),
+            "amount": self.currency_id.format(self.amount_residual),
+            "date": format_date(debtor_env, self.pay_by_date or self.date),
+        }
+        if link := self._dunning_pay_online_url():
+            body = debtor_env._(
+                "%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s: %(link)s",
+                **values,
+                link=link,
+            )
+        else:
+            # No way to pay online: the SMS names no address rather than one where nothing can be paid.
+            body = debtor_env._("%(company)s: %(count)s invoice(s) open, %(amount)s. Please pay by %(date)s.", **values)
         self._message_sms(body, partner_ids=partner.ids, sms_pid_to_number={partner.id: number})
         self.sms_number = number
         return self.env._("SMS sent to %s.", number)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
 import logging
+from collections import defaultdict
 
 import lxml.html
 
@@ -33,15 +34,41 @@ class DebtorDunningCommunication(models.Model):
         return f"debtor_dunning.letter_body_{self.letter_layout}"
 
     def _postal_address_partner(self):
-        """Whose address the printed letter carries: the invoice contact's when he has one, else the debtor's.
-
-        Empty when neither has a postal address: such a letter cannot be posted.
-        """
+        """Whose address the printed letter carries (see `_postal_address_partners`); empty: none to post to."""
         self.ensure_one()
-        for partner in (self.recipient_id, self.partner_id):
-            if partner and (partner.street or partner.street2) and (partner.city or partner.zip):
-                return partner
-        return self.env["res.partner"]
+        return self._postal_address_partners()[self.id]
+
+    def _postal_address_partners(self):
+        """{communication id: the partner whose address the printed letter carries}, in one search.
+
+        The debtor's invoice contacts with a postal address come first, the e-mail recipient first
+        among them: the contact that takes the invoices by post may have no e-mail address, and
+        `recipient_id` only names one with an e-mail address. Without such a contact, the recipient
+        (an invoice contact or the debtor himself), then the debtor; empty when none of them has a
+        postal address: such a letter cannot be posted.
+        """
+        contacts = self.env["res.partner"].search_fetch(
+            [("parent_id", "in", self.partner_id.ids), ("type", "=", "invoice")],
+            ["parent_id", "street", "street2", "city", "zip"],
+            order="id",
+        )
+        postal_contacts = defaultdict(lambda: self.env["res.partner"])
+        for contact in contacts.filtered(self._has_postal_address):
+            postal_contacts[contact.parent_id.id] |= contact
+        partners = {}
+        for communication in self:
+            recipient, debtor = communication.recipient_id, communication.partner_id
+            candidates = postal_contacts[debtor.id]
+            if recipient in candidates:
+                partners[communication.id] = recipient
+            else:
+                partners[communication.id] = (candidates | recipient | debtor).filtered(self._has_postal_address)[:1]
+        return partners
+
+    @staticmethod
+    def _has_postal_address(partner):
+        """A letter can be posted to the partner: a street and a city or postcode."""
+        return bool((partner.street or partner.street2) and (partner.city or partner.zip))
 
     def _letter_lines(self):
         """The invoices the letter states, as the run saw them (its dossier lines), oldest due date first."""

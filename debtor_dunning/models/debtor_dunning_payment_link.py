@@ -67,6 +67,9 @@ class DebtorDunningPaymentLink(models.Model):
     @api.model
     def _mollie_provider(self, company):
         """Odoo's own Mollie provider of the company, when it is set up: its API key is the one we use."""
+        # sudo: payment providers and their API keys are readable by administrators only; whoever
+        # sends the letters (a credit controller, the sending step's user) needs the key to create
+        # the links, and it never leaves the server but towards Mollie.
         return (
             self.env["payment.provider"]
             .sudo()
@@ -83,6 +86,8 @@ class DebtorDunningPaymentLink(models.Model):
 
     @api.model
     def _mollie_client(self, provider):
+        # sudo: system parameters are readable by administrators only; this one only redirects the
+        # client to another API address (tests, sandboxes), set by an administrator.
         endpoint = self.env["ir.config_parameter"].sudo().get_param("debtor_dunning.mollie_api_url")
         client = Client(api_endpoint=endpoint or "", timeout=10, retry=0)
         client.set_api_key(provider.mollie_api_key)

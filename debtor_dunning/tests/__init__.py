@@ -13,3 +13,4 @@ from . import test_odoo_report_adapter
 from . import test_dunning_extending
 from . import test_dunning_pay_online
 from . import test_dunning_one_message_a_day
+from . import test_dunning_upgrade

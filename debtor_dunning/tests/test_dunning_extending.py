@@ -4,7 +4,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .common import TODAY, DunningCommon
 
@@ -83,3 +83,19 @@ class TestDunningExtending(DunningCommon):
         sms = self.env["sms.sms"].search([("number", "=", "+31612345678")])
         self.assertIn(agency_url, sms.body)
         self.assertNotIn("/debtor_dunning/pay/", letter.mail_message_id.body)
+
+    def test_a_letter_without_a_way_to_pay_online_sends_an_sms_without_a_link(self):
+        """_dunning_pay_online_url returning False: the SMS still asks to pay, and names no address."""
+        self.levels.filtered(lambda level: level.sequence == 2).write({"channel_sms": True})
+        self.debtor.write({"phone": "06 12345678", "country_id": self.env.ref("base.nl").id})
+        self._invoice(TODAY - timedelta(days=10))
+        letter = self._run(TODAY).communication_ids
+        with patch.object(type(self.Communication), "_dunning_pay_online_url", lambda communication: False):
+            letter._send()
+        self.assertEqual(letter.state, "sent", letter.error_message)
+        sms = self.env["sms.sms"].search([("number", "=", "+31612345678")])
+        self.assertEqual(len(sms), 1)
+        pay_by = format_date(self.env, letter.pay_by_date or letter.date)
+        self.assertTrue(sms.body.endswith(f"Please pay by {pay_by}."), sms.body)
+        self.assertNotIn("http", sms.body)
+        self.assertNotIn("/debtor_dunning/pay/", letter.mail_message_id.body, "nor does the e-mail")

@@ -97,3 +97,16 @@ class TestDunningSecurity(DunningCommon):
         preview = self.Run.with_user(self.controller).execute(date=TODAY, preview=True)
         self.assertEqual(preview.communication_ids.move_ids, invoice)
         self.assertFalse(self.debtor.with_user(self.controller).dunning_communication_ids)
+
+    def test_a_letter_sent_by_a_controller_names_the_companys_bank_account(self):
+        self._invoice(TODAY - timedelta(days=10), partner=self.debtor_without_email)
+        iban = "NL91ABNA0417164300"
+        self.env["res.partner.bank"].create({"partner_id": self.company.partner_id.id, "acc_number": iban})
+        letter = self.Run.with_user(self.controller).execute(date=TODAY).communication_ids
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html("debtor_dunning.action_report_debtor_dunning_letter", letter.ids)[0]
+            .decode()
+        )
+        self.assertIn(iban, html)

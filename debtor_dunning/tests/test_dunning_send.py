@@ -107,6 +107,52 @@ class TestDunningSend(DunningCommon):
         self.assertIn("Dorpsstraat 1", html, "no address of his own: the debtor's")
         self.assertIn("1234 AB", html)
 
+    def test_the_printed_letter_goes_to_the_invoice_contact_that_has_a_postal_address_even_without_email(self):
+        self.debtor.write({"street": "Dorpsstraat 1", "zip": "1234 AB", "city": "Ergens"})
+        by_post = self.env["res.partner"].create(
+            {
+                "name": "Administratie",
+                "type": "invoice",
+                "parent_id": self.debtor.id,
+                "street": "Postbus 99",
+                "zip": "3500 AA",
+                "city": "Utrecht",
+            }
+        )
+        by_email = self.env["res.partner"].create(
+            {"name": "Crediteuren", "type": "invoice", "parent_id": self.debtor.id, "email": "ap@jansen.example.nl"}
+        )
+        _invoice, communication = self._decided(self.debtor)
+        self.assertEqual(communication.recipient_id, by_email, "the e-mail goes to the contact with an e-mail address")
+        html = self._letter_html(communication)
+        self.assertIn("Postbus 99", html, "the letter goes to the invoice contact with a postal address")
+        self.assertNotIn("Dorpsstraat 1", html)
+        by_email.write({"street": "Stationsplein 3", "zip": "3511 ED", "city": "Utrecht"})
+        html = self._letter_html(communication)
+        self.assertIn("Stationsplein 3", html, "the recipient's own postal address, when he has one, comes first")
+        self.assertNotIn("Postbus 99", html)
+        by_post.active = False
+        by_email.write({"street": False})
+        self.assertIn("Dorpsstraat 1", self._letter_html(communication), "no invoice contact to post to: the debtor")
+
+    def test_a_debtor_without_address_is_sent_the_letter_at_his_invoice_contacts_postal_address(self):
+        nowhere = self.env["res.partner"].create({"name": "Jan Nergens", "lang": "en_US", "is_company": True})
+        self.env["res.partner"].create(
+            {
+                "name": "Boekhouding Nergens",
+                "type": "invoice",
+                "parent_id": nowhere.id,
+                "street": "Postbus 7",
+                "zip": "9700 AA",
+                "city": "Groningen",
+            }
+        )
+        _invoice, communication = self._decided(nowhere)
+        communication._send()
+        self.assertEqual((communication.email_state, communication.letter_state), ("no_address", "to_print"))
+        self.assertIn("Letter ready to print.", communication.outcome)
+        self.assertIn("Postbus 7", self._letter_html(communication))
+
     def test_a_letter_without_postal_address_is_not_printed_and_says_so(self):
         nowhere = self.env["res.partner"].create({"name": "Jan Nergens", "lang": "en_US", "street": "Dorpsstraat 1"})
         _invoice, communication = self._decided(nowhere)
@@ -116,6 +162,26 @@ class TestDunningSend(DunningCommon):
         self.assertIn("No postal address: Jan Nergens has no street and city", communication.outcome)
         self.assertEqual(communication.call_state, "planned", "the controller calls instead")
         self.assertNotIn(communication, self.Communication.search([("letter_state", "=", "to_print")]))
+
+    def test_a_letter_approved_days_after_its_run_states_the_days_overdue_on_its_new_date(self):
+        self.levels.filtered(lambda level: level.sequence in (1, 2)).requires_approval = True
+        overdue = self._invoice(TODAY - timedelta(days=10))
+        not_yet_due = self._invoice(TODAY + timedelta(days=4), partner=self.debtor_without_email)
+        letters = self._run(TODAY).communication_ids
+        self.assertEqual(letters.mapped("state"), ["to_approve", "to_approve"])
+        self.assertEqual((overdue.dunning_line_ids.days_overdue, not_yet_due.dunning_line_ids.days_overdue), (10, 0))
+        approved_on = TODAY + timedelta(days=6)
+        with freeze_time(approved_on):
+            letters.action_approve()
+        self.assertEqual(letters.mapped("date"), [approved_on, approved_on])
+        self.assertEqual(overdue.dunning_line_ids.date, approved_on)
+        self.assertEqual(overdue.dunning_line_ids.days_overdue, 16, "six days later, six days more overdue")
+        self.assertEqual(not_yet_due.dunning_line_ids.days_overdue, 2, "counted from its due date, two days ago")
+        letter = overdue.dunning_line_ids.communication_id
+        row = etree.fromstring(self._letter_html(letter), etree.HTMLParser()).xpath(
+            "//table[@name='invoice_table']/tbody/tr/td[@name='td_days_overdue']"
+        )
+        self.assertEqual([" ".join(cell.itertext()).strip() for cell in row], ["16"])
 
     def test_a_failure_is_shown_on_the_letter_retried_and_then_marked_failed(self):
         _invoice, communication = self._decided(self.debtor)

@@ -67,7 +67,7 @@ class DebtorDunningInterestRate(models.Model):
         The list is sorted by start date (oldest first), as expected by
         :func:`~.statutory.statutory_interest`.
         """
-        rates = self.sudo().search([("kind", "=", kind)], order="date_start asc")
+        rates = self.search([("kind", "=", kind)], order="date_start asc")
         return [(rate.date_start, rate.rate) for rate in rates]
 
     @api.model
