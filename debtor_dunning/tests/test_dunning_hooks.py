@@ -15,6 +15,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import TODAY, DunningCommon
 
@@ -62,7 +63,10 @@ class TestDunningHooks(DunningCommon):
             raise ValueError("the agency's server is down")
 
         invoice = self._invoice(TODAY - timedelta(days=10))
-        with override(self.env["debtor.dunning.run"], "_dunning_daily_steps", daily_steps):
+        with (
+            override(self.env["debtor.dunning.run"], "_dunning_daily_steps", daily_steps),
+            mute_logger("odoo.addons.debtor_dunning.models.debtor_dunning_run"),
+        ):
             run = self._run(TODAY)
         self.assertIn("the agency's server is down", run.error_message)
         self.assertEqual(self._levels_of(invoice), [2])

@@ -37,10 +37,11 @@ def main():
 
     with odoo_env(args.config, args.database) as (_registry, env):
         from odoo.addons.debtor_dunning.models import debtor_dunning_run as run_module
+        from odoo.addons.debtor_dunning.models import debtor_dunning_run_batch as batch_module
 
         if args.batch_size:
             run_module.PARTNER_BATCH_SIZE = args.batch_size
-        original = run_module.DebtorDunningRun._process_batch
+        original = batch_module.DebtorDunningRun._process_batch
         batches = []
 
         def reporting_batch(run, *batch_args, **batch_kwargs):
@@ -49,7 +50,7 @@ def main():
             say(f"BATCH {len(batches)}")
             return result
 
-        run_module.DebtorDunningRun._process_batch = reporting_batch
+        batch_module.DebtorDunningRun._process_batch = reporting_batch
         env.cr.rollback()  # the cursor's snapshot starts after the barrier, as a new process's would
         say("READY")
         if args.barrier:
