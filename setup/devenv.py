@@ -256,6 +256,33 @@ def _as_postgres_user(cmd):
     return cmd
 
 
+def _port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _private_pg_port(running):
+    """The private cluster's port: DUNNING_PG_PORT, else the one it was first started on.
+
+    A second checkout on the same machine (a CI clone beside a developer's) finds 55432 taken by
+    the first one's cluster: it takes the next free port and keeps it in .local/postgresql/port.
+    """
+    if "DUNNING_PG_PORT" in os.environ:
+        return PRIVATE_PG_PORT
+    stamp = os.path.join(PG_DIR, "port")
+    if os.path.exists(stamp):
+        with open(stamp) as handle:
+            return int(handle.read().strip())
+    if running:
+        return PRIVATE_PG_PORT
+    port = next((p for p in range(PRIVATE_PG_PORT, PRIVATE_PG_PORT + 100) if _port_is_free(p)), PRIVATE_PG_PORT)
+    if port != PRIVATE_PG_PORT:
+        say(f"Port {PRIVATE_PG_PORT} is taken by another server: the private PostgreSQL uses {port}")
+    with open(stamp, "w") as handle:
+        handle.write(f"{port}\n")
+    return port
+
+
 def private_postgres():
     """Create (once) and start the project's own cluster under .local/postgresql."""
     if not _pg_bin("initdb") or not _pg_bin("pg_ctl"):
@@ -275,9 +302,10 @@ def private_postgres():
             stdout=subprocess.DEVNULL,
         )
     status = run(_as_postgres_user([pg_ctl, "-D", data, "status"]), check=False, quiet=True)
+    port = _private_pg_port(running=status.returncode == 0)
     if status.returncode != 0:
-        say(f"Starting the private PostgreSQL on 127.0.0.1:{PRIVATE_PG_PORT}")
-        options = f"-p {PRIVATE_PG_PORT} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        say(f"Starting the private PostgreSQL on 127.0.0.1:{port}")
+        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
         start = run(
             _as_postgres_user([pg_ctl, "-D", data, "-l", logfile, "-w", "-t", "60", "-o", options, "start"]),
             check=False,
@@ -292,7 +320,7 @@ def private_postgres():
             "-h",
             "127.0.0.1",
             "-p",
-            str(PRIVATE_PG_PORT),
+            str(port),
             "-U",
             "postgres",
             "-d",
@@ -312,7 +340,7 @@ def private_postgres():
                 "-h",
                 "127.0.0.1",
                 "-p",
-                str(PRIVATE_PG_PORT),
+                str(port),
                 "-U",
                 "postgres",
                 "-d",
@@ -321,7 +349,7 @@ def private_postgres():
                 "create role odoo login createdb",
             ]
         )
-    return {"host": "127.0.0.1", "port": str(PRIVATE_PG_PORT), "user": "odoo", "password": "", "private": True}
+    return {"host": "127.0.0.1", "port": str(port), "user": "odoo", "password": "", "private": True}
 
 
 def ensure_postgres():
