@@ -4,3 +4,4 @@ from . import test_statutory
 from . import test_statutory_claim
 from . import test_interest_rate
 from . import test_notice_of_default
+from . import test_collection_handoff

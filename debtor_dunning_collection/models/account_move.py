@@ -1,0 +1,126 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.addons.debtor_dunning.models.dunning_rules import CHASED_MOVE_TYPES
+
+from .statutory import LIMITATION_YEARS, LIMITATION_YEARS_CONSUMER_PURCHASE, limitation_date
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_case_id = fields.Many2one(
+        "debtor.dunning.collection.case",
+        string="Collection Case",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The case under which this invoice was handed to a collection agency.",
+    )
+    dunning_written_off = fields.Boolean(
+        string="Written Off",
+        readonly=True,
+        copy=False,
+        help="The unpaid part of this invoice was written off as bad debt.",
+    )
+    dunning_write_off_move_id = fields.Many2one(
+        "account.move", string="Write-off Entry", readonly=True, copy=False, index="btree_not_null"
+    )
+    dunning_vat_relief_amount = fields.Monetary(
+        string="VAT Relief",
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+        help="The VAT reclaimed on the unpaid part of this invoice (bad-debt relief); a later payment makes "
+        "its share of it due again.",
+    )
+    dunning_vat_relief_move_id = fields.Many2one("account.move", string="VAT Relief Entry", readonly=True, copy=False)
+    dunning_limitation_date = fields.Date(
+        string="Time-barred After",
+        compute="_compute_dunning_limitation_date",
+        store=True,
+        help="The last day before the claim is time-barred: five years after the due date (two for a consumer "
+        "purchase, a policy option), restarted by each written reminder sent (art. 3:317 and 3:319 BW).",
+    )
+
+    @api.depends(
+        "move_type",
+        "invoice_date_due",
+        "partner_id.is_company",
+        "dunning_line_ids.date",
+        "dunning_line_ids.is_cancelled",
+        "dunning_line_ids.communication_id.state",
+    )
+    def _compute_dunning_limitation_date(self):
+        chased = self.filtered(lambda move: move.move_type in CHASED_MOVE_TYPES and move.invoice_date_due)
+        (self - chased).dunning_limitation_date = False
+        if not chased:
+            return
+        reminders = defaultdict(list)
+        saved = chased.filtered("id")
+        lines = self.env["debtor.dunning.communication.line"].search_fetch(
+            [
+                ("move_id", "in", saved._origin.ids),
+                ("is_cancelled", "=", False),
+                ("communication_id.state", "=", "sent"),
+                "|",
+                ("communication_id.channel_email", "=", True),
+                ("communication_id.channel_letter", "=", True),
+            ],
+            ["move_id", "date"],
+        )
+        for line in lines:
+            reminders[line.move_id.id].append(line.date)
+        for move in chased:
+            partner = move.commercial_partner_id
+            policy = partner.with_company(move.company_id).dunning_policy_id or move.company_id.dunning_policy_id
+            consumer_purchase = policy.collection_consumer_purchase and not partner.is_company
+            years = LIMITATION_YEARS_CONSUMER_PURCHASE if consumer_purchase else LIMITATION_YEARS
+            move.dunning_limitation_date = limitation_date(
+                move.invoice_date_due, reminders.get(move._origin.id, ()), years=years
+            )
+
+    def _dunning_handed_over(self):
+        """These invoices that an agency collects now."""
+        return self.filtered(lambda move: move.dunning_case_id.state in ("to_approve", "handed_over"))
+
+    def _has_to_be_paid(self):
+        # The debtor pays the agency now: no payment button of ours in the portal.
+        if self._dunning_handed_over():
+            return False
+        return super()._has_to_be_paid()
+
+    def _dunning_portal_statuses(self):
+        statuses = super()._dunning_portal_statuses()
+        for move in self._dunning_handed_over():
+            if statuses.get(move.id) in ("due", "overdue", "paused"):
+                statuses[move.id] = "handed_over"
+        return statuses
+
+    dunning_portal_status = fields.Selection(
+        selection_add=[("handed_over", "Handed to a collection agency")], ondelete={"handed_over": "set null"}
+    )
+
+    def action_dunning_hand_over(self):
+        """Open the wizard to hand these invoices over to a collection agency."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over to a Collection Agency"),
+            "res_model": "debtor.dunning.collection.handover",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids},
+        }
+
+    def action_dunning_write_off(self):
+        """Open the write-off wizard for these invoices."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Write Off"),
+            "res_model": "debtor.dunning.write.off",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids},
+        }
