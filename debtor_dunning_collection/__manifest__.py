@@ -21,6 +21,8 @@
         "views/debtor_dunning_collection_agency_views.xml",
         "views/debtor_dunning_collection_case_views.xml",
         "views/debtor_dunning_collection_handover_views.xml",
+        "views/debtor_dunning_collection_payment_views.xml",
+        "views/debtor_dunning_write_off_views.xml",
         "views/debtor_dunning_policy_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",

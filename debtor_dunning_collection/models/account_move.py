@@ -28,6 +28,16 @@ class AccountMove(models.Model):
     dunning_write_off_move_id = fields.Many2one(
         "account.move", string="Write-off Entry", readonly=True, copy=False, index="btree_not_null"
     )
+    dunning_write_off_amount = fields.Monetary(
+        string="Amount Written Off", currency_field="currency_id", readonly=True, copy=False
+    )
+    dunning_write_off_source_id = fields.Many2one(
+        "account.move",
+        string="Written-off Invoice",
+        readonly=True,
+        copy=False,
+        help="On a write-off entry: the invoice it wrote off.",
+    )
     dunning_vat_relief_amount = fields.Monetary(
         string="VAT Relief",
         currency_field="company_currency_id",

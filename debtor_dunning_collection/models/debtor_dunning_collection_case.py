@@ -224,7 +224,9 @@ class DebtorDunningCollectionCase(models.Model):
 
     def action_write_off(self):
         self.ensure_one()
-        return self.move_ids.filtered(lambda move: move.amount_residual).action_dunning_write_off()
+        action = self.move_ids.filtered(lambda move: move.amount_residual).action_dunning_write_off()
+        action["context"] = action["context"] | {"default_case_id": self.id, "default_company_id": self.company_id.id}
+        return action
 
     def _update_paid_state(self):
         """A case on which nothing is due any more is paid."""

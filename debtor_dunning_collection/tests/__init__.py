@@ -5,3 +5,5 @@ from . import test_statutory_claim
 from . import test_interest_rate
 from . import test_notice_of_default
 from . import test_collection_handoff
+from . import test_collection_payment
+from . import test_collection_write_off
