@@ -7,3 +7,4 @@ from . import test_notice_of_default
 from . import test_collection_handoff
 from . import test_collection_payment
 from . import test_collection_write_off
+from . import test_collection_security
