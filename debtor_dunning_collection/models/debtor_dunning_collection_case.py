@@ -188,13 +188,18 @@ class DebtorDunningCollectionCase(models.Model):
             raise UserError(self.env._("Only cases to approve or handed over can be handed over."))
         self._check_can_hand_over()
         today = fields.Date.context_today(self)
-        for case in self:
-            case.write(case._claim_values(today))
-            if case.state == "to_approve":
-                case.write({"state": "handed_over", "date_handover": today})
+        self._update_claim()
+        for case in self.filtered(lambda case: case.state == "to_approve"):
+            case.write({"state": "handed_over", "date_handover": today})
         self.action_export_dossier()
         self._send_dossier_to_agency()
         return True
+
+    def _update_claim(self):
+        """Compute what the debtor owes today (the hand-over letter states it, the dossier carries it)."""
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.write(case._claim_values(today))
 
     def action_close(self):
         """The agency reports the claim uncollectible: the case closes (write the invoices off next)."""
@@ -275,6 +280,8 @@ class DebtorDunningCollectionCase(models.Model):
             claimed = sum(notice_lines.filtered(lambda line: line.communication_id == letter).mapped("amount_residual"))
             costs = consumer_collection_costs(
                 claimed,
+                # The notice of default states the amount and the 14 days after receipt (the
+                # collection add-on's text): a valid 14-day letter when it stated an amount.
                 letter_valid=bool(letter.statutory_costs_amount),
                 term_expired=bool(letter.pay_by_date) and letter._term_surely_ended(on_date),
                 # What he paid since the letter counts as paid within its term: the debtor's favour.

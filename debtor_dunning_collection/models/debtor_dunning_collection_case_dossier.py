@@ -251,7 +251,8 @@ class DebtorDunningCollectionCase(models.Model):
                 )
             )
             # sudo: the outgoing-mail queue is the system's; the manager decided this hand-off and the
-            # e-mail carries only this case's dossier to the address configured on the agency.
+            # e-mail carries only this case's dossier to the address configured on the agency. The
+            # mail queue sends it like any other e-mail.
             mail = (
                 self.env["mail.mail"]
                 .sudo()
@@ -270,7 +271,6 @@ class DebtorDunningCollectionCase(models.Model):
                     }
                 )
             )
-            mail.send(raise_exception=False)
             case.handoff_mail_id = mail
             case.message_post(
                 body=self.env._(

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.addons.debtor_dunning.models.dunning_rules import term_end
 
-from .statutory import statutory_collection_costs
+from .statutory import business_collection_costs, statutory_collection_costs
 
 
 class DebtorDunningCommunication(models.Model):
@@ -27,19 +27,29 @@ class DebtorDunningCommunication(models.Model):
         "debtor.dunning.collection.agency", compute="_compute_collection_case_id", string="Collection Agency"
     )
 
-    @api.depends("letter_layout", "partner_id.is_company", "currency_id", "amount_residual")
+    @api.depends(
+        "letter_layout",
+        "partner_id.is_company",
+        "currency_id",
+        "amount_residual",
+        "line_ids.amount_residual",
+        "policy_id.collection_staffel_agreed",
+    )
     def _compute_statutory_costs_amount(self):
         euro = self.env.ref("base.EUR", raise_if_not_found=False)
         for communication in self:
-            states_costs = (
-                communication.letter_layout == "default_notice"
-                and not communication.partner_id.commercial_partner_id.is_company
-                # The staffel is in euros: a letter in another currency announces no amount.
-                and communication.currency_id == euro
-            )
-            communication.statutory_costs_amount = (
-                float(statutory_collection_costs(communication.amount_residual)) if states_costs else 0.0
-            )
+            # The staffel and the EUR 40 are in euros: a letter in another currency announces no amount.
+            if communication.letter_layout != "default_notice" or communication.currency_id != euro:
+                communication.statutory_costs_amount = 0.0
+            elif communication.partner_id.commercial_partner_id.is_company:
+                communication.statutory_costs_amount = float(
+                    business_collection_costs(
+                        communication.line_ids.mapped("amount_residual"),
+                        staffel_agreed=communication.policy_id.collection_staffel_agreed,
+                    )
+                )
+            else:
+                communication.statutory_costs_amount = float(statutory_collection_costs(communication.amount_residual))
 
     @api.depends("line_ids.move_id.dunning_case_id.agency_id")
     def _compute_collection_case_id(self):
@@ -56,21 +66,32 @@ class DebtorDunningCommunication(models.Model):
     def _dunning_term_end(self):
         """The last day of this letter's term, by the core's one rule (`dunning_rules.term_end`)."""
         self.ensure_one()
-        return term_end(self.level_id, self.date)
+        rule = next(rule for rule in self.level_id.policy_id._level_rules() if rule.level_id == self.level_id.id)
+        return term_end(rule, self.date)
 
     # ------------------------------------------------------------------ the hand-off
     def action_approve(self):
         """Approving a hand-over letter is the hand-off decision: its invoices join (or open) the
         debtor's case, which is handed over; the letter, naming the agency, goes out at once and
         is part of the dossier sent to the agency. Any refusal (no agency, a consumer claim to an
-        agency without Justis registration) stops the whole approval, so nothing is half done."""
-        handovers = self.filtered(lambda letter: letter.state == "to_approve" and letter.letter_layout == "handover")
+        agency without Justis registration) stops the whole approval, so nothing is half done.
+
+        A company that has not named any agency (neither on the policy nor as its default) keeps the
+        core's behaviour: the letter goes out and no case is opened."""
         Case = self.env["debtor.dunning.collection.case"]
+        handovers = self.filtered(
+            lambda letter: (
+                letter.state == "to_approve"
+                and letter.letter_layout == "handover"
+                and Case._collection_agency_for(letter.partner_id, letter.company_id)
+            )
+        )
         cases = Case.browse()
         if handovers:
             cases = Case._open_for(handovers.move_ids.filtered(lambda move: move.amount_residual))
             cases._check_manager()
             cases._check_can_hand_over()
+            cases._update_claim()
         result = super().action_approve()
         if handovers:
             handovers.action_send_now()

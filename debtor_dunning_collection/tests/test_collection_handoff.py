@@ -92,6 +92,15 @@ class TestCollectionHandoff(CollectionCommon):
             business_letter.action_approve()
         self.assertEqual(business_invoice.dunning_case_id.state, "handed_over")
 
+    def test_without_any_agency_the_letter_goes_out_and_no_case_is_opened(self):
+        self.company.dunning_collection_agency_id = False
+        invoice, letter = self._handover_letter(self.debtor)
+        with freeze_time(letter.date):
+            letter.action_approve()
+        self._send_queued()
+        self.assertEqual(letter.state, "sent")
+        self.assertFalse(invoice.dunning_case_id)
+
     def test_a_second_invoice_joins_the_debtors_case(self):
         first, letter = self._handover_letter(self.debtor)
         with freeze_time(letter.date):

@@ -48,6 +48,7 @@ class DebtorDunningCollectionHandover(models.TransientModel):
             raise UserError(self.env._("Already handed over: %s.", ", ".join(already.mapped("display_name"))))
         cases = Case._open_for(self.move_ids, reason=self.reason)
         cases._check_can_hand_over()
+        cases._update_claim()
         cases._send_handover_letters()
         cases.action_approve()
         return {
