@@ -7,7 +7,7 @@ Called once from `demo_data.simulate_history`, after the weeks of dunning, on th
 
 from datetime import date
 
-from odoo import Command
+from odoo.fields import Command
 
 # The half-years after the shipped rate table, as the demo needs them to compute interest up to
 # today. Demo values: enter the published rates from the Staatscourant before relying on them.

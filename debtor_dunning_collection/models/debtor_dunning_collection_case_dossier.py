@@ -159,16 +159,9 @@ class DebtorDunningCollectionCase(models.Model):
         writer.writerow(["date", "document", "description", "debit", "credit", "open"])
         for move in moves:
             writer.writerow([move.invoice_date, move.name, move.ref or "", move.amount_total, "", move.amount_residual])
-            for partial in move._get_reconciled_invoices_partials()[0]:
+            for _partial, amount, counterpart in move._get_reconciled_invoices_partials()[0]:
                 writer.writerow(
-                    [
-                        partial.get("date") or "",
-                        partial["aml"].move_id.name,
-                        partial["aml"].move_id.ref or "",
-                        "",
-                        partial["amount"],
-                        "",
-                    ]
+                    [counterpart.date, counterpart.move_id.name, counterpart.move_id.ref or "", "", amount, ""]
                 )
         return out.getvalue()
 

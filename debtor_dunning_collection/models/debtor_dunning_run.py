@@ -17,5 +17,20 @@ class DebtorDunningRun(models.Model):
         )
         return excluded | dict.fromkeys(handed_over.ids, REASON_COLLECTION)
 
+    def _dunning_daily_steps(self):
+        counts = super()._dunning_daily_steps()
+        relieved = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("dunning_vat_relief_move_id", "!=", False),
+                ("dunning_written_off", "=", False),
+                ("date", "<=", self.date),
+            ]
+        )
+        return counts | {"vat_due_again": len(relieved._dunning_book_vat_due_again(self.date))}
+
+    def _dunning_step_labels(self):
+        return super()._dunning_step_labels() | {"vat_due_again": self.env._("VAT due again after payments")}
+
     def _dunning_reason_labels(self):
         return super()._dunning_reason_labels() | {REASON_COLLECTION: self.env._("Handed to a collection agency")}

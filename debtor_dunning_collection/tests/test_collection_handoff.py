@@ -152,6 +152,13 @@ class TestCollectionHandoff(CollectionCommon):
         self.assertEqual(case.amount_paid_direct, 1000.0)
         self.assertEqual(case.amount_paid, 1000.0)
         self.assertEqual(case.state, "handed_over")
+        # The rebuilt dossier's statement of account shows the payment.
+        case.action_export_dossier()
+        with zipfile.ZipFile(io.BytesIO(case.dossier_attachment_id.raw)) as dossier:
+            statement = dossier.read("statement_of_account.csv").decode()
+        payment = invoice._get_reconciled_payments()
+        self.assertIn(payment.move_id.name, statement)
+        self.assertIn("1000.0", statement)
 
 
 @tagged("post_install", "-at_install")

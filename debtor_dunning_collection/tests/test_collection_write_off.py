@@ -123,3 +123,30 @@ class TestCollectionWriteOff(CollectionCommon):
         self.assertNotIn(recent, found)
         self._write_off(old)
         self.assertNotIn(old, self.env["account.move"].search(domain))
+
+    def test_vat_relief_while_collecting_then_a_payment_makes_vat_due_again_pro_rata(self):
+        invoice = self._invoice_21()
+        wizard = (
+            self.env["debtor.dunning.write.off"]
+            .with_context(default_move_ids=invoice.ids)
+            .create({"date": WRITE_OFF_DATE, "reason": "uncollectible", "mode": "vat_relief"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(invoice.amount_residual, 1210.0, "the claim is still collected in full")
+        self.assertFalse(invoice.dunning_written_off)
+        self.assertEqual(invoice.dunning_vat_relief_amount, 210.0)
+        self.assertEqual(self._tax_figures(date(2026, 7, 1), date(2026, 9, 30)), (-1000.0, -210.0))
+        # The debtor pays half: half of the relief is due again, in the period of the run that sees it.
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": 605.0, "payment_date": date(2026, 10, 5)}
+        )._create_payments()
+        run = self.Run.execute(date=date(2026, 10, 6))
+        self.assertEqual(run.filtered(lambda r: r.company_id == self.company).step_counts.get("vat_due_again"), 1)
+        self.assertEqual(invoice.dunning_vat_relief_repaid_amount, 105.0)
+        self.assertEqual(self._tax_figures(date(2026, 10, 1), date(2026, 12, 31)), (500.0, 105.0))
+        # Nothing is booked twice.
+        self.Run.execute(date=date(2026, 10, 7))
+        self.assertEqual(self._tax_figures(date(2026, 10, 1), date(2026, 12, 31)), (500.0, 105.0))
+        # Writing the rest off later reclaims no VAT a second time.
+        entry = self._write_off(invoice)
+        self.assertFalse(entry.line_ids.filtered("tax_repartition_line_id"))

@@ -35,6 +35,14 @@ class DebtorDunningWriteOff(models.TransientModel):
     journal_id = fields.Many2one(
         "account.journal", required=True, domain="[('type', '=', 'general'), ('company_id', '=', company_id)]"
     )
+    mode = fields.Selection(
+        [("write_off", "Write Off"), ("vat_relief", "VAT Relief Only")],
+        required=True,
+        default="write_off",
+        help="VAT Relief Only reclaims the VAT of the unpaid part while the claim is still collected (the "
+        "Dutch right arises one year after the due date at the latest): the invoice stays open, and a "
+        "later payment makes its share of the VAT due again.",
+    )
     vat_relief = fields.Boolean(
         string="Reclaim VAT",
         default=True,
@@ -87,6 +95,24 @@ class DebtorDunningWriteOff(models.TransientModel):
                 )
             )
         entries = self.env["account.move"]
+        if self.mode == "vat_relief":
+            relieved = moves.filtered(lambda move: move.dunning_vat_relief_move_id or not move.amount_tax)
+            if relieved:
+                raise UserError(
+                    self.env._(
+                        "No VAT to reclaim on: %s (no VAT, or the relief is already booked).",
+                        ", ".join(relieved.mapped("display_name")),
+                    )
+                )
+            for move in moves:
+                entries |= self._book_vat_relief(move)
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("VAT Relief Entries"),
+                "res_model": "account.move",
+                "view_mode": "list,form",
+                "domain": [("id", "in", entries.ids)],
+            }
         for move in moves:
             entries |= self._write_off(move)
         for case in moves.dunning_case_id:
@@ -125,7 +151,8 @@ class DebtorDunningWriteOff(models.TransientModel):
                 "balance": -unpaid,
             }
         ]
-        if self.vat_relief and move.amount_tax:
+        # An invoice whose VAT was reclaimed already (VAT relief only) reclaims nothing twice.
+        if self.vat_relief and move.amount_tax and not move.dunning_vat_relief_move_id:
             # The untaxed part of each invoice line in the unpaid share, with the line's taxes: Odoo
             # adds the tax lines on the taxes' refund repartition (a debit on a sales tax).
             for product_line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
@@ -152,37 +179,7 @@ class DebtorDunningWriteOff(models.TransientModel):
                     "partner_id": move.commercial_partner_id.id,
                 }
             )
-        entry = (
-            self.env["account.move"]
-            .with_context(check_move_validity=False)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": self.journal_id.id,
-                    "date": self.date,
-                    "ref": label,
-                    "dunning_write_off_source_id": move.id,
-                    "line_ids": [fields.Command.create(values) for values in lines],
-                }
-            )
-        )
-        # Rounding of the shares leaves at most a few cents: to the bad-debt account, without tax.
-        difference = -sum(entry.line_ids.mapped("balance"))
-        difference_currency = -sum(entry.line_ids.mapped("amount_currency"))
-        if not move.company_id.currency_id.is_zero(difference) or not move.currency_id.is_zero(difference_currency):
-            entry.with_context(check_move_validity=False).line_ids = [
-                fields.Command.create(
-                    {
-                        "name": label,
-                        "account_id": self.account_id.id,
-                        "currency_id": move.currency_id.id,
-                        "amount_currency": difference_currency,
-                        "balance": difference,
-                        "partner_id": move.commercial_partner_id.id,
-                    }
-                )
-            ]
-        entry.action_post()
+        entry = move._dunning_post_entry(lines, label, self.journal_id, self.date, self.account_id)
         (receivables | entry.line_ids.filtered(lambda line: line.account_id == receivables[:1].account_id)).reconcile()
         relief = sum(entry.line_ids.filtered("tax_repartition_line_id").mapped("balance"))
         move.write(
@@ -195,4 +192,22 @@ class DebtorDunningWriteOff(models.TransientModel):
             }
         )
         entry.message_post(body=self.env._("Written off: %s", self.note or label))
+        return entry
+
+    def _book_vat_relief(self, move):
+        """Reclaim the VAT share of the unpaid part of an invoice still being collected: the
+        invoice stays open; a later payment makes its share due again (the run's daily step)."""
+        unpaid = move.amount_residual
+        share = unpaid / move.amount_total if move.amount_total else 0.0
+        label = self.env._("VAT relief %(invoice)s", invoice=move.name)
+        lines = move._dunning_vat_share_lines(share, label, refund=True, account=self.account_id)
+        entry = move._dunning_post_entry(lines, label, self.journal_id, self.date, self.account_id)
+        move.write(
+            {
+                "dunning_vat_relief_amount": sum(entry.line_ids.filtered("tax_repartition_line_id").mapped("balance")),
+                "dunning_vat_relief_move_id": entry.id,
+                "dunning_vat_relief_residual": unpaid,
+                "dunning_vat_relief_repaid_amount": 0.0,
+            }
+        )
         return entry
