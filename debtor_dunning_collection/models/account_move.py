@@ -111,7 +111,10 @@ class AccountMove(models.Model):
 
     def _dunning_handed_over(self):
         """These invoices that an agency collects now."""
-        return self.filtered(lambda move: move.dunning_case_id.state in ("to_approve", "handed_over"))
+        # sudo: the portal's invoice list reads this for the debtor's own invoices (whether to offer a
+        # payment button); it learns only whether a case is open, never the case itself.
+        handed_over = self.sudo().filtered(lambda move: move.dunning_case_id.state in ("to_approve", "handed_over"))
+        return self.browse(handed_over.ids)
 
     def _has_to_be_paid(self):
         # The debtor pays the agency now: no payment button of ours in the portal.

@@ -183,3 +183,14 @@ class TestCollectionPortal(CollectionCommon, HttpCase):
         self.assertIn("+31 50 123 4567", response.text)
         self.assertIn("o_dunning_collection_agency", response.text)
         self.assertNotIn('data-bs-target="#pay_with"', response.text)
+
+    def test_a_portal_debtor_lists_his_handed_over_invoices(self):
+        invoice, letter = self._handover_letter(self.debtor)
+        with freeze_time(letter.date):
+            letter.action_approve()
+        new_test_user(self.env, login="jansen_portal", groups="base.group_portal", partner_id=self.debtor.id)
+        self.authenticate("jansen_portal", "jansen_portal")
+        response = self.url_open("/my/invoices")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(invoice.name, response.text)
+        self.assertIn("o_dunning_portal_status_handed_over", response.text)
