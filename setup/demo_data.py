@@ -17,6 +17,8 @@ import random
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
+import demo_collection
+
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
@@ -657,6 +659,7 @@ def simulate_history(env, base_url=None):
     for run_date in history.run_dates:
         for _name, step in HISTORY_STEPS:
             step(history, run_date)
+    demo_collection.show_collection(history.env, BANKRUPT_DEBTOR)
     _record_mail_as_delivered(history.env)
     summarize(history.env)
 

@@ -54,6 +54,9 @@ class DebtorDunningPolicy(models.Model):
                 day_offset=level.day_offset,
                 min_days_since_previous=level.min_days_since_previous,
                 payment_term_days=level.payment_term_days,
+                by_post=level.channel_letter and not level.channel_email,
+                email_delivery_days=self.company_id.dunning_delivery_days_email,
+                post_delivery_working_days=self.company_id.dunning_delivery_days_post,
             )
             for level in self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
         ]

@@ -43,6 +43,11 @@ class LevelRule:
     day_offset: int  # days relative to the due date; negative = before it
     min_days_since_previous: int = 0
     payment_term_days: int = 0  # "pay within x days" granted by this level's letter
+    # The delivery allowance before a term starts to run (see `term_end`): a letter of a level that
+    # prints and does not e-mail is posted; the others count as e-mailed.
+    by_post: bool = False
+    email_delivery_days: int = 0
+    post_delivery_working_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -232,9 +237,33 @@ def chased_move_sql(move):
     )
 
 
+def add_working_days(day, count):
+    """`day` plus `count` working days (Saturdays and Sundays not counted)."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def delivery_date(level, letter_date):
+    """The day `level`'s letter of `letter_date` has surely reached the debtor: an e-mail after the
+    level's e-mail allowance (calendar days), a posted letter after its working days."""
+    if level.by_post:
+        return add_working_days(letter_date, level.post_delivery_working_days)
+    return letter_date + timedelta(days=level.email_delivery_days)
+
+
 def term_end(level, letter_date):
-    """The date until which the debtor may pay after `level`'s letter of `letter_date` (inclusive)."""
-    return letter_date + timedelta(days=level.payment_term_days)
+    """The last day (inclusive) the debtor may pay after `level`'s letter of `letter_date`.
+
+    A term runs from receipt, so it is counted from the day the letter has surely been delivered
+    (`delivery_date`); the next level waits until it has surely run. A level that grants no term
+    waits for nothing.
+    """
+    if not level.payment_term_days:
+        return letter_date
+    return delivery_date(level, letter_date) + timedelta(days=level.payment_term_days)
 
 
 def next_level_due(levels, history, on_date):

@@ -12,6 +12,17 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="The policy for debtors that have none of their own.",
     )
+    dunning_delivery_days_email = fields.Integer(
+        string="E-mail Delivery Allowance (days)",
+        default=1,
+        help="Days after its date by which a letter sent by e-mail has surely been received: the term it "
+        "grants is counted from then, and the next level waits until that term has run.",
+    )
+    dunning_delivery_days_post = fields.Integer(
+        string="Post Delivery Allowance (working days)",
+        default=3,
+        help="Working days after its date by which a posted letter has surely been received.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,3 +7,5 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     dunning_question_pauses = fields.Boolean(related="company_id.dunning_question_pauses", readonly=False)
+    dunning_delivery_days_email = fields.Integer(related="company_id.dunning_delivery_days_email", readonly=False)
+    dunning_delivery_days_post = fields.Integer(related="company_id.dunning_delivery_days_post", readonly=False)

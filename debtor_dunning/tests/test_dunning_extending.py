@@ -52,12 +52,12 @@ class TestDunningExtending(DunningCommon):
 
     def test_the_shipped_layouts_each_print_their_own_body(self):
         headings = {
-            "pre_due": "Payment reminder – notice before due date",
+            "pre_due": "Announcement: invoices falling due",
             "overdue": "Payment reminder",
             "reminder": "Second reminder",
             "last_reminder": "Last reminder",
             "default_notice": "Notice of default",
-            "handover": "Claim handed over to a collection agency",
+            "handover": "Claim placed in the hands of a collection agency",
         }
         self._invoice(TODAY - timedelta(days=10))
         letter = self._run(TODAY).communication_ids

@@ -14,6 +14,7 @@ from odoo.addons.debtor_dunning.models.dunning_rules import (
     is_open_instalment,
     mobile_number_e164,
     next_level_due,
+    term_end,
 )
 from odoo.tests import BaseCase, tagged
 
@@ -101,6 +102,30 @@ class TestDunningRules(BaseCase):
         after_two = InvoiceHistory(date_due=DUE, last_level_id=2, last_letter_date=letter)
         rule, when = expected_next_step(LADDER, after_two, DUE + timedelta(days=2))
         self.assertEqual((rule.level_id, when), (3, DUE + timedelta(days=14)))
+
+    def test_the_term_runs_from_delivery_e_mail_one_day_post_three_working_days(self):
+        by_email = LevelRule(5, 5, 45, 0, 14, email_delivery_days=1, post_delivery_working_days=3)
+        by_post = LevelRule(5, 5, 45, 0, 14, by_post=True, email_delivery_days=1, post_delivery_working_days=3)
+        friday = date(2026, 5, 29)
+        self.assertEqual(term_end(by_email, friday), friday + timedelta(days=15))
+        # Posted on a Friday: delivered on Wednesday (Monday, Tuesday, Wednesday), then 14 days.
+        self.assertEqual(term_end(by_post, friday), date(2026, 6, 3) + timedelta(days=14))
+        # A level that grants no term waits for no delivery.
+        self.assertEqual(
+            term_end(LevelRule(6, 6, 60, 0, 0, by_post=True, post_delivery_working_days=3), friday), friday
+        )
+
+    def test_the_next_level_waits_until_the_term_has_surely_run(self):
+        ladder = [
+            LevelRule(5, 5, 45, 0, 14, by_post=True, email_delivery_days=1, post_delivery_working_days=3),
+            LevelRule(6, 6, 46, 0, 0),
+        ]
+        friday = date(2026, 5, 29)
+        history = InvoiceHistory(date_due=DUE, last_level_id=5, last_letter_date=friday)
+        self.assertIsNone(next_level_due(ladder, history, date(2026, 6, 17)))
+        self.assertEqual(next_level_due(ladder, history, date(2026, 6, 18)).level_id, 6)
+        rule, when = expected_next_step(ladder, history, friday)
+        self.assertEqual((rule.level_id, when), (6, date(2026, 6, 18)))
 
     def test_tolerance(self):
         self.assertFalse(is_chased(0.99, 1.0))

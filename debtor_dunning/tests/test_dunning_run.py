@@ -3,6 +3,7 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.addons.debtor_dunning.models.debtor_dunning_run_batch import DebtorDunningRun
@@ -19,8 +20,10 @@ class TestDunningRun(DunningCommon):
         invoice = self._invoice(TODAY - timedelta(days=200))
         day = TODAY
         for _step in range(200):
-            self._run(day)
-            self._approve_all()
+            # Approving dates a letter on the day it is approved: that day must be the run's.
+            with freeze_time(day):
+                self._run(day)
+                self._approve_all()
             day += timedelta(days=1)
         self.assertEqual(self._levels_of(invoice), [2, 3, 4, 5, 6], "pre-due notice skipped, nothing else")
         self.assertEqual(invoice.dunning_level_id, self.levels[-1])

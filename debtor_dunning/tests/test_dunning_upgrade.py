@@ -96,3 +96,22 @@ class TestDunningUpgrade(DunningCommon):
         dutch._send()
         self.assertEqual(dutch.state, "sent", dutch.error_message)
         self.assertIn("Geachte", dutch.mail_message_id.body)
+
+    def test_the_upgrade_to_19_0_1_4_0_greets_a_company_as_sir_or_madam(self):
+        shipped = self._bodies()
+        condition = "recipient.is_company or not recipient.name"
+        self.assertIn(condition, shipped["en_US"])
+        self.assertIn("Geachte heer, mevrouw,", shipped["nl_NL"])
+        self._set_bodies({lang: body.replace(condition, "False") for lang, body in shipped.items()})
+        script = load_script(
+            file_path("debtor_dunning/migrations/19.0.1.4.0/post-migrate.py"), "debtor_dunning_test_greeting"
+        )
+        self.env.flush_all()
+        script.migrate(self.env.cr, "19.0.1.3.0")
+        self.module._update_translations()
+        self.env.invalidate_all()
+        self.assertEqual(self._bodies(), shipped)
+        _english, dutch = self._letters()
+        dutch._send()
+        self.assertEqual(dutch.state, "sent", dutch.error_message)
+        self.assertIn("Geachte heer, mevrouw,", dutch.mail_message_id.body)

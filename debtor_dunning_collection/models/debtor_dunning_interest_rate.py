@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from .statutory import statutory_interest
+from .statutory import RateNotCovered, half_year_start, statutory_interest
 
 INTEREST_KINDS = [
     ("commercial", "Commercial (art. 6:119a BW)"),
@@ -79,23 +79,38 @@ class DebtorDunningInterestRate(models.Model):
         days / 365 and compounds at every anniversary of ``date_from``.
 
         :return: interest amount as a float rounded to cents
-        :raises UserError: if the table has no rate for part of the period
+        :raises UserError: if the table has no rate for part of the period (an entry covers its
+            own half-year at most)
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
         periods = self._get_rate_periods(kind)
         try:
             interest = statutory_interest(principal, date_from, date_to, periods)
-        except ValueError:
+        except RateNotCovered as missing:
             kinds = dict(self._fields["kind"]._description_selection(self.env))
             raise UserError(
                 self.env._(
-                    'No statutory interest rate of the kind "%(kind)s" is known for the whole period from '
-                    "%(date_from)s to %(date_to)s. Add the missing rate under Credit Control > Configuration > "
-                    "Statutory Interest Rates.",
+                    'No statutory interest rate of the kind "%(kind)s" is known for the half-year starting '
+                    "%(half_year)s (the interest runs from %(date_from)s to %(date_to)s); the last known rate is "
+                    "never reused for it. Add the rate from the official publication under Credit Control > "
+                    "Configuration > Statutory Interest Rates.",
                     kind=kinds.get(kind, kind),
+                    half_year=format_date(self.env, half_year_start(missing.day)),
                     date_from=format_date(self.env, date_from),
                     date_to=format_date(self.env, date_to),
                 )
             ) from None
         return float(interest)
+
+    @api.model
+    def _missing_current_rate_kinds(self, on_date=None):
+        """The kinds (labels) that have no rate for the half-year of ``on_date`` (default: today)."""
+        on_date = fields.Date.to_date(on_date) or fields.Date.context_today(self)
+        half_year = half_year_start(on_date)
+        known = {
+            kind
+            for [kind] in self._read_group([("date_start", ">=", half_year), ("date_start", "<=", on_date)], ["kind"])
+        }
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        return [label for kind, label in kinds.items() if kind not in known]

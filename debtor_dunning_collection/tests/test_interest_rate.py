@@ -84,9 +84,10 @@ class TestInterestRate(TransactionCase):
         self.assertEqual(self.Rate.compute_interest(10000, date(2024, 6, 1), date(2024, 8, 1), "commercial"), 187.67)
 
     def test_compute_interest_new_half_year(self):
-        before = self.Rate.compute_interest(10000, date(2025, 6, 1), date(2025, 8, 1), "commercial")
-        self.assertEqual(before, 186.34)
-        self.Rate.search([("kind", "=", "commercial"), ("date_start", "=", "2025-07-01")]).unlink()
+        # The table's last commercial rate starts 1-1-2025: July 2025 is not silently given that rate.
+        with self.assertRaises(UserError) as refused:
+            self.Rate.compute_interest(10000, date(2025, 6, 1), date(2025, 8, 1), "commercial")
+        self.assertIn("07/01/2025", str(refused.exception))
         self.Rate.create({"kind": "commercial", "date_start": "2025-07-01", "rate": 10.0})
         # 30 days at 11.15% + 31 days at 10%
         after = self.Rate.compute_interest(10000, date(2025, 6, 1), date(2025, 8, 1), "commercial")
@@ -98,7 +99,7 @@ class TestInterestRate(TransactionCase):
         self.assertIn('"Commercial (art. 6:119a BW)"', str(error.exception))
         self.assertIn("06/01/2023", str(error.exception))
         # Only the other kind is missing: no error for that kind
-        self.Rate.create({"kind": "non_commercial", "date_start": "2023-01-01", "rate": 6.0})
+        self.Rate.create({"kind": "non_commercial", "date_start": "2023-07-01", "rate": 6.0})
         with self.assertRaises(UserError):
             self.Rate.compute_interest(10000, date(2023, 6, 1), date(2024, 2, 1), "commercial")
         self.assertEqual(

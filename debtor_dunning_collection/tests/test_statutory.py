@@ -5,7 +5,22 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from ..models.statutory import statutory_collection_costs, statutory_interest
+from ..models.statutory import (
+    RateNotCovered,
+    next_half_year_start,
+    statutory_collection_costs,
+    statutory_interest,
+)
+
+
+def every_half_year(first, last, rate):
+    """One entry per half-year from ``first`` to ``last`` (included), all at ``rate``."""
+    periods = []
+    while first <= last:
+        periods.append((first, rate))
+        first = next_half_year_start(first)
+    return periods
+
 
 COMMERCIAL = [
     (date(2024, 1, 1), 12.50),
@@ -76,7 +91,7 @@ class TestStatutoryInterest(BaseCase):
     def test_single_rate(self):
         # 10,000 at 11.15% for 61 days: 10,000 * 11.15% * 61 / 365
         self.assertEqual(
-            statutory_interest(10000, date(2025, 6, 1), date(2025, 8, 1), COMMERCIAL),
+            statutory_interest(10000, date(2025, 6, 1), date(2025, 8, 1), [*COMMERCIAL, (date(2025, 7, 1), 11.15)]),
             Decimal("186.34"),
         )
 
@@ -85,9 +100,10 @@ class TestStatutoryInterest(BaseCase):
         interest = statutory_interest(10000, date(2024, 6, 1), date(2024, 8, 1), COMMERCIAL)
         self.assertEqual(interest, Decimal("206.78"))
         # Not the same as the whole period at either rate
-        self.assertNotEqual(interest, statutory_interest(10000, date(2024, 6, 1), date(2024, 8, 1), COMMERCIAL[:1]))
+        at_first_rate = every_half_year(date(2024, 1, 1), date(2024, 7, 1), 12.50)
+        self.assertNotEqual(interest, statutory_interest(10000, date(2024, 6, 1), date(2024, 8, 1), at_first_rate))
         self.assertEqual(
-            statutory_interest(10000, date(2024, 6, 1), date(2024, 8, 1), COMMERCIAL[:1]),
+            statutory_interest(10000, date(2024, 6, 1), date(2024, 8, 1), at_first_rate),
             Decimal("208.90"),
         )
 
@@ -99,7 +115,7 @@ class TestStatutoryInterest(BaseCase):
         )
 
     def test_compounding_after_one_year(self):
-        periods = [(date(2025, 1, 1), 11.15)]
+        periods = every_half_year(date(2025, 1, 1), date(2026, 7, 1), 11.15)
         one_year = statutory_interest(10000, date(2025, 1, 1), date(2026, 1, 1), periods)
         self.assertEqual(one_year, Decimal("1115.00"))
         two_years = statutory_interest(10000, date(2025, 1, 1), date(2027, 1, 1), periods)
@@ -110,7 +126,7 @@ class TestStatutoryInterest(BaseCase):
         self.assertGreater(two_years, simple)
 
     def test_compounding_on_29_february(self):
-        periods = [(date(2024, 1, 1), 10)]
+        periods = every_half_year(date(2024, 1, 1), date(2026, 1, 1), 10)
         # Anniversaries on 28-2-2025 and 28-2-2026, then one more day on 12,100
         self.assertEqual(
             statutory_interest(10000, date(2024, 2, 29), date(2026, 3, 1), periods),
@@ -141,3 +157,20 @@ class TestStatutoryInterest(BaseCase):
             statutory_interest(1000, date(2023, 12, 1), date(2024, 2, 1), COMMERCIAL)
         with self.assertRaises(ValueError):
             statutory_interest(1000, date(2024, 6, 1), date(2024, 8, 1), [])
+
+    def test_a_missing_half_year_is_refused_not_filled_with_the_last_rate(self):
+        # The table ends with 1-1-2025: the second half of 2025 has no rate.
+        self.assertEqual(statutory_interest(10000, date(2025, 6, 1), date(2025, 7, 1), COMMERCIAL), Decimal("91.64"))
+        with self.assertRaises(RateNotCovered) as refused:
+            statutory_interest(10000, date(2025, 6, 1), date(2025, 8, 1), COMMERCIAL)
+        self.assertEqual(refused.exception.day, date(2025, 7, 1))
+        # A gap in the middle of the table is refused too.
+        gap = [(date(2024, 1, 1), 12.50), (date(2025, 1, 1), 11.15)]
+        with self.assertRaises(RateNotCovered) as refused:
+            statutory_interest(10000, date(2024, 6, 1), date(2025, 2, 1), gap)
+        self.assertEqual(refused.exception.day, date(2024, 7, 1))
+        # Entering the missing half-year repairs it.
+        self.assertEqual(
+            statutory_interest(10000, date(2025, 6, 1), date(2025, 8, 1), [*COMMERCIAL, (date(2025, 7, 1), 10.15)]),
+            Decimal("177.85"),
+        )

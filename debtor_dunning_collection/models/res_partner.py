@@ -1,0 +1,34 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import fields, models
+
+LIMITATION_WARNING_DAYS = 90
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_limitation_soon_count = fields.Integer(
+        string="Time-barred Soon",
+        compute="_compute_dunning_limitation_soon_count",
+        help="Open invoices of this debtor that will be time-barred within 90 days.",
+    )
+
+    def _compute_dunning_limitation_soon_count(self):
+        limit = fields.Date.context_today(self) + timedelta(days=LIMITATION_WARNING_DAYS)
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [
+                    ("commercial_partner_id", "in", self.ids),
+                    ("dunning_limitation_date", "<=", limit),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_limitation_soon_count = counts.get(partner, 0)

@@ -1,0 +1,5 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import debtor_dunning_collection_handover
+from . import debtor_dunning_collection_payment
+from . import debtor_dunning_write_off
