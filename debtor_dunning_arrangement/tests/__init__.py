@@ -2,3 +2,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_instalment_schedule
 from . import test_arrangement_template
+from . import test_arrangement_rules
