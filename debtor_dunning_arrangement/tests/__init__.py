@@ -3,3 +3,4 @@
 from . import test_instalment_schedule
 from . import test_arrangement_template
 from . import test_arrangement_rules
+from . import test_arrangement
