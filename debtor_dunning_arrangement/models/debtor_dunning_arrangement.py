@@ -288,7 +288,10 @@ class DebtorDunningArrangement(models.Model):
                     )
                 )
         today = fields.Date.context_today(self)
-        blocked_partners, blocked_moves = self.env["debtor.dunning.block"]._blocked_targets(company, today, ("all",))
+        Block = self.env["debtor.dunning.block"]
+        # Its predicate is raw SQL: a block placed in this transaction must be written first.
+        Block.flush_model()
+        blocked_partners, blocked_moves = Block._blocked_targets(company, today, ("all",))
         if debtor.id in blocked_partners:
             problems.append(
                 _(
@@ -358,6 +361,8 @@ class DebtorDunningArrangement(models.Model):
     # ------------------------------------------------------------------ actions
     def action_compute_instalments(self):
         """Fill the schedule from the template and the first instalment's date (amounts may be edited after)."""
+        # Only who may change arrangements (Credit Controllers) acts on them; say so before anything else.
+        self.check_access("write")
         for arrangement in self:
             if arrangement.state not in ("draft", "proposed"):
                 raise UserError(self.env._("Only a draft or proposed arrangement can be rescheduled."))
@@ -383,6 +388,8 @@ class DebtorDunningArrangement(models.Model):
 
     def action_confirm(self):
         """Activate the arrangement: its invoices leave the dunning and the debtor receives the schedule."""
+        # Only who may change arrangements (Credit Controllers) acts on them; say so before anything else.
+        self.check_access("write")
         for arrangement in self:
             if arrangement.state not in ("draft", "proposed"):
                 raise UserError(self.env._("Only a draft or proposed arrangement can be confirmed."))
@@ -400,6 +407,8 @@ class DebtorDunningArrangement(models.Model):
 
     def action_cancel(self):
         """Cancel: a draft simply stops; an active arrangement lapses and dunning resumes."""
+        # Only who may change arrangements (Credit Controllers) acts on them; say so before anything else.
+        self.check_access("write")
         today = fields.Date.context_today(self)
         for arrangement in self:
             if arrangement.state in ENDED_STATES:
@@ -416,6 +425,8 @@ class DebtorDunningArrangement(models.Model):
         return self._break(fields.Date.context_today(self), reason)
 
     def _break(self, on_date, reason=None):
+        # Only who may change arrangements (Credit Controllers) acts on them; say so before anything else.
+        self.check_access("write")
         for arrangement in self:
             if arrangement.state != "active":
                 raise UserError(self.env._("Only an active arrangement can be broken (%s is not).", arrangement.name))

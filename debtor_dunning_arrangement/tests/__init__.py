@@ -4,3 +4,6 @@ from . import test_instalment_schedule
 from . import test_arrangement_template
 from . import test_arrangement_rules
 from . import test_arrangement
+from . import test_arrangement_bad_input
+from . import test_arrangement_simulation
+from . import test_arrangement_security
