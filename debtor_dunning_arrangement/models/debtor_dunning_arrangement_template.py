@@ -189,15 +189,15 @@ class DebtorDunningArrangementTemplate(models.Model):
             start_date = start_date.date()
         return self._compute_schedule_from(total, start_date + relativedelta(days=self.first_instalment_delay_days))
 
-    def _compute_schedule_from(self, total, first_date, rounding=None):
-        """Like `_compute_schedule`, with the first instalment due on `first_date`."""
+    def _compute_schedule_from(self, total, first_date, rounding=None, count=None):
+        """Like `_compute_schedule`, with the first instalment due on `first_date` (and `count` instalments)."""
         self.ensure_one()
         rounding = rounding or self._get_schedule_rounding()
         down_payment = total * self.down_payment_percent / 100.0 if self.down_payment_percent else 0.0
         try:
             return instalment_schedule(
                 total,
-                self.number_of_instalments,
+                count or self.number_of_instalments,
                 first_date,
                 interval=self.interval,
                 interval_length=self.interval_length,

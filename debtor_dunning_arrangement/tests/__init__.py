@@ -7,3 +7,4 @@ from . import test_arrangement
 from . import test_arrangement_bad_input
 from . import test_arrangement_simulation
 from . import test_arrangement_security
+from . import test_arrangement_portal
