@@ -50,6 +50,7 @@ class TestArrangement(ArrangementCommon):
         self.assertIn("payment arrangement", message.subject)
         self.assertIn("100.00", message.body, "the schedule's amounts")
         self.assertIn("more than", message.body, "what happens when a term is missed")
+        self.assertIn(f"/my/arrangements/{arrangement.id}?access_token=", message.body, "its page in the portal")
         for invoice in invoices:
             self.assertTrue(
                 invoice.message_ids.filtered(lambda m, a=arrangement: a.name in m.body and "confirmed" in m.body),
@@ -115,6 +116,8 @@ class TestArrangement(ArrangementCommon):
         self.assertEqual(len(reminder), 1)
         self.assertEqual(reminder.partner_ids, self.debtor)
         self.assertIn("100.00", reminder.body)
+        pay_path = f"/my/arrangements/{arrangement.id}/instalment/{first.id}/pay"
+        self.assertIn(pay_path, reminder.body, "pay exactly this one")
         sms = self.env["sms.sms"].search([("number", "=", "+31612345678")])
         self.assertEqual(len(sms), 1, "an SMS to the valid mobile number")
         self.assertIn(arrangement.name, sms.body)
