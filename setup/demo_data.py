@@ -17,6 +17,8 @@ import random
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
+import demo_arrangement
+
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
@@ -633,6 +635,7 @@ def print_letters(history, on_date):
 
 HISTORY_STEPS = [
     ("payments", register_payments),
+    ("payment arrangements", demo_arrangement.arrange),
     ("credit notes", issue_credit_notes),
     ("debtor messages", debtors_write),
     ("blocks", place_blocks),
