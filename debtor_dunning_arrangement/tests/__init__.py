@@ -8,3 +8,4 @@ from . import test_arrangement_bad_input
 from . import test_arrangement_simulation
 from . import test_arrangement_security
 from . import test_arrangement_portal
+from . import test_arrangement_dutch
