@@ -23,7 +23,8 @@ class TestArrangementDutch(ArrangementCommon):
     def test_the_letters_speak_dutch(self):
         invoice = self._invoice(TODAY - timedelta(days=20), 300.0)
         arrangement = self._arrange(invoice)
-        confirmation = arrangement.message_ids.filtered(lambda m: m.attachment_ids == arrangement.confirmation_attachment_id)
+        letter = arrangement.confirmation_attachment_id
+        confirmation = arrangement.message_ids.filtered(lambda m: m.attachment_ids == letter)
         self.assertIn("Hierbij bevestigen we betalingsregeling", confirmation.body)
         self.assertIn("betalingsregeling", confirmation.subject)
         self.assertTrue(arrangement.confirmation_attachment_id.name.startswith("Betalingsregeling"))
@@ -34,9 +35,6 @@ class TestArrangementDutch(ArrangementCommon):
             arrangement.action_break()
         lapse = arrangement.message_ids.filtered(lambda m: m.subject and "is vervallen" in m.subject)
         self.assertIn("nog open en nu direct opeisbaar", lapse.body)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("debtor_dunning_arrangement.action_report_debtor_dunning_arrangement", arrangement.ids)[0]
-            .decode()
-        )
+        report = "debtor_dunning_arrangement.action_report_debtor_dunning_arrangement"
+        html = self.env["ir.actions.report"]._render_qweb_html(report, arrangement.ids)[0].decode()
         self.assertIn("is vervallen", html)
