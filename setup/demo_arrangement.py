@@ -44,12 +44,14 @@ def _agree(history, on_date):
     planned = {event[2] for event in history.plan}
     blocked = env["debtor.dunning.block"].search([("state", "=", "active")])
     candidates = history.open_invoices().filtered(
-        lambda move: move not in planned
-        and move.dunning_date_due < on_date
-        and move.commercial_partner_id not in blocked.partner_id
-        and move not in blocked.move_id
-        and move.company_id == template.company_id
-        and move.commercial_partner_id.email
+        lambda move: (
+            move not in planned
+            and move.dunning_date_due < on_date
+            and move.commercial_partner_id not in blocked.partner_id
+            and move not in blocked.move_id
+            and move.company_id == template.company_id
+            and move.commercial_partner_id.email
+        )
     )
     by_debtor = candidates.grouped("commercial_partner_id")
     debtors = sorted(by_debtor, key=lambda partner: (-len(by_debtor[partner]), partner.name))[:2]
