@@ -10,7 +10,7 @@ Called by `demo_data.py` as one step of each weekly run date (`arrange`), before
 - the second pays the first instalment only: the run breaks his arrangement after the grace
   days, he receives the "arrangement lapsed" letter, and his invoices resume at the next level.
 
-Direct debit is not built (see the add-on's README), so the demo has no direct-debit arrangement.
+The demo has no direct-debit arrangement: that needs a Mollie account (tests use a fake Mollie).
 """
 
 from datetime import timedelta

@@ -3,6 +3,7 @@
 from . import debtor_dunning_arrangement_template
 from . import debtor_dunning_arrangement
 from . import debtor_dunning_arrangement_instalment
+from . import debtor_dunning_arrangement_direct_debit
 from . import account_move
 from . import res_partner
 from . import debtor_dunning_run

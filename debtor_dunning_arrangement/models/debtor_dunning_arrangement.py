@@ -407,6 +407,8 @@ class DebtorDunningArrangement(models.Model):
         for arrangement in self:
             today = fields.Date.context_today(self)
             arrangement.write({"state": "active", "date_confirmed": today, "date_checked": today})
+        # Before the letter: it carries the link that authorises the direct debit.
+        self._start_direct_debit()
         self._send_confirmation()
         return True
 
@@ -517,6 +519,7 @@ class DebtorDunningArrangement(models.Model):
         )
         due._send_reminder(on_date)
         counts["instalment_reminders"] = len(due)
+        counts["direct_debits_charged"] = len(self._charge_due_debits(company, on_date))
         return counts
 
     # ------------------------------------------------------------------ letters

@@ -21,6 +21,7 @@ class DebtorDunningRun(models.Model):
             "instalments_late": self.env._("Instalments late"),
             "arrangements_broken": self.env._("Payment arrangements broken"),
             "arrangements_completed": self.env._("Payment arrangements completed"),
+            "direct_debits_charged": self.env._("Instalments charged by direct debit"),
         }
 
     def _dunning_excluded_moves(self, move_ids):

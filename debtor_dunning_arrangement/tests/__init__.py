@@ -9,3 +9,4 @@ from . import test_arrangement_simulation
 from . import test_arrangement_security
 from . import test_arrangement_portal
 from . import test_arrangement_dutch
+from . import test_arrangement_direct_debit
