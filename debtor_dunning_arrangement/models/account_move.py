@@ -23,9 +23,9 @@ class AccountMove(models.Model):
     )
 
     def _compute_arrangement_id(self):
+        # sudo: only ids are read, to name the arrangement the user may then open (or not).
         holding = self.env["debtor.dunning.arrangement"].sudo()._holding_moves(set(self._origin.ids))
         for move in self:
-            # sudo above: only ids are read, to name the arrangement the user may then open (or not).
             move.arrangement_id = holding.get(move._origin.id, False)
 
     def _dunning_portal_statuses(self):

@@ -27,9 +27,18 @@ class DebtorDunningArrangement(models.Model):
     mollie_customer_id = fields.Char(string="Mollie Customer", readonly=True, copy=False)
     mollie_mandate_id = fields.Char(string="Mollie Mandate", readonly=True, copy=False)
 
+    def _mollie_provider(self):
+        """The Mollie provider the arrangement uses (sudo).
+
+        sudo: providers and their API key are administrators'; whoever runs the dunning (a credit
+        controller's Run Now, the cron) needs the key to charge, and it only ever goes to Mollie.
+        """
+        self.ensure_one()
+        return self.mollie_provider_id.sudo()
+
     def _mollie_client(self):
         self.ensure_one()
-        return self.env["debtor.dunning.payment.link"]._mollie_client(self.mollie_provider_id)
+        return self.env["debtor.dunning.payment.link"]._mollie_client(self._mollie_provider())
 
     def _start_direct_debit(self):
         """A Mollie customer and the first payment (iDEAL, `sequenceType: first`) for the first instalment.
@@ -216,7 +225,7 @@ class DebtorDunningArrangementInstalment(models.Model):
         """One posted payment on the provider's journal, reconciled with the open covered invoices, oldest first."""
         self.ensure_one()
         arrangement = self.arrangement_id
-        provider = arrangement.mollie_provider_id
+        provider = arrangement._mollie_provider()
         method_line = (
             provider.journal_id.inbound_payment_method_line_ids.filtered(
                 lambda line: line.payment_provider_id == provider

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.addons.debtor_dunning.tests.mollie_fake_server import FakeMollie
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import TODAY, ArrangementCommon
@@ -87,6 +88,22 @@ class TestArrangementDirectDebit(ArrangementCommon, HttpCase):
         self._run_on(second.date_due + timedelta(days=1))
         ours = [p for p in self.mollie.payments.values() if p["customerId"] == arrangement.mollie_customer_id]
         self.assertEqual(len(ours), 2, "the first payment and one charge: charged once")
+
+    def test_a_credit_controllers_run_charges_the_debit(self):
+        """The API key is an administrator's; a controller's Run Now still charges (the key only goes to Mollie)."""
+        controller = new_test_user(
+            self.env,
+            login="dd_controller",
+            groups="debtor_dunning.group_debtor_dunning_controller",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        _invoice, arrangement = self._mandated()
+        second = arrangement.instalment_ids[1]
+        with freeze_time(second.date_due):
+            self.Run.with_user(controller).execute(date=second.date_due)
+        self.assertEqual(second.debit_state, "pending")
+        self.assertTrue(second.mollie_payment_id)
 
     def test_a_failed_debit_makes_the_instalment_late_and_then_breaks(self):
         invoice, arrangement = self._mandated()
