@@ -26,4 +26,9 @@
         "views/account_move_views.xml",
         "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "debtor_dunning_arrangement/static/tests/tours/*.js",
+        ],
+    },
 }

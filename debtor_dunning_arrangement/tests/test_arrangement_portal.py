@@ -161,6 +161,13 @@ class TestArrangementPortal(ArrangementCommon, HttpCase):
         self.assertTrue(arrangement.confirmation_attachment_id, "the debtor gets the schedule")
         self.assertIn(arrangement.name, response.text)
 
+    def test_the_debtor_proposes_in_the_browser(self):
+        invoice = self._invoice(TODAY - timedelta(days=20), 300.0)
+        self.start_tour("/my/arrangements", "debtor_dunning_arrangement_portal_propose", login="jansen_portal")
+        arrangement = self.Arrangement.search([("move_ids", "in", invoice.ids)])
+        self.assertEqual(arrangement.state, "active")
+        self.assertEqual(arrangement.instalment_ids.mapped("amount"), [150.0, 150.0])
+
     def test_a_proposal_beyond_the_limits_waits_for_a_controller(self):
         invoice = self._invoice(TODAY - timedelta(days=20), 300.0)
         self._propose(invoice, 6)
