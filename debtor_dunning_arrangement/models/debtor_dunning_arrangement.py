@@ -1,6 +1,7 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -464,25 +465,37 @@ class DebtorDunningArrangement(models.Model):
         than the grace days late), completed ones (all paid), then the reminders of the instalments
         still open.
         """
-        arrangements = self.search([("company_id", "=", company.id), ("state", "=", "active")])
+        active = self.search([("company_id", "=", company.id), ("state", "=", "active")])
         counts = {
             "instalments_late": 0,
             "arrangements_broken": 0,
             "arrangements_completed": 0,
             "instalment_reminders": 0,
         }
-        if not arrangements:
+        if not active:
             return counts
+        # Only the arrangements something can happen to today are read one by one: those with an
+        # unpaid instalment due by the end of the reminder window, and those fully paid. The rest
+        # (most, on any day) have nothing late, nothing to remind and nothing to complete.
+        horizon = on_date + timedelta(days=max(active.template_id.mapped("reminder_days_before") or [0]))
+        Instalment = self.env["debtor.dunning.arrangement.instalment"]
+        pending = Instalment.search(
+            [("arrangement_id", "in", active.ids), ("state", "!=", rules.PAID), ("date_due", "<=", horizon)]
+        )
+        all_paid = self.search([("id", "in", active.ids), ("instalment_ids", "not any", [("state", "!=", rules.PAID)])])
+        arrangements = pending.arrangement_id | all_paid
         to_break = self.browse()
         to_complete = self.browse()
         reasons = {}
-        late_before = set(arrangements.instalment_ids.filtered(lambda i: i.state == rules.LATE).ids)
+        late_before = set(pending.filtered(lambda i: i.state == rules.LATE).ids)
         arrangements.write({"date_checked": on_date})
-        counts["instalments_late"] = len(
-            set(arrangements.instalment_ids.filtered(lambda i: i.state == rules.LATE).ids) - late_before
-        )
+        counts["instalments_late"] = len(set(pending.filtered(lambda i: i.state == rules.LATE).ids) - late_before)
+        tolerances = {}
         for arrangement in arrangements:
-            tolerance = arrangement._tolerance()
+            key = (arrangement.partner_id.id, arrangement.company_id.id)
+            if key not in tolerances:
+                tolerances[key] = arrangement._tolerance()
+            tolerance = tolerances[key]
             grace = arrangement.template_id.grace_days if arrangement.template_id else 0
             instalments = arrangement.instalment_ids.sorted("sequence")
             items = [(i.amount, i.amount_paid, i.date_due) for i in instalments]
@@ -507,8 +520,7 @@ class DebtorDunningArrangement(models.Model):
                 arrangement.message_post(body=self.env._("Every instalment is paid: the arrangement is completed."))
         counts["arrangements_broken"] = len(to_break)
         counts["arrangements_completed"] = len(to_complete)
-        still_active = arrangements - to_break - to_complete
-        due = still_active.instalment_ids.filtered(
+        due = (pending - to_break.instalment_ids - to_complete.instalment_ids).filtered(
             lambda i: rules.is_reminder_due(
                 i.date_due,
                 on_date,

@@ -89,26 +89,29 @@ class DebtorDunningArrangement(models.Model):
 
         An active block on all processes (the debtor or one of the invoices) holds the debits.
         """
-        arrangements = self.search(
+        Instalment = self.env["debtor.dunning.arrangement.instalment"]
+        due = Instalment.search(
             [
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                ("direct_debit", "=", True),
-                ("mollie_mandate_id", "!=", False),
-            ]
+                ("arrangement_id.company_id", "=", company.id),
+                ("arrangement_id.state", "=", "active"),
+                ("arrangement_id.direct_debit", "=", True),
+                ("arrangement_id.mollie_mandate_id", "!=", False),
+                ("debit_state", "=", "none"),
+                ("state", "!=", rules.PAID),
+                ("date_due", "<=", on_date),
+            ],
+            order="arrangement_id, sequence",
         )
-        if not arrangements:
-            return self.env["debtor.dunning.arrangement.instalment"]
+        if not due:
+            return Instalment
         Block = self.env["debtor.dunning.block"]
         Block.flush_model()
         blocked_partners, blocked_moves = Block._blocked_targets(company, on_date, ("all",))
-        charged = self.env["debtor.dunning.arrangement.instalment"]
-        for arrangement in arrangements:
+        charged = Instalment
+        for arrangement, instalments in due.grouped("arrangement_id").items():
             if arrangement.partner_id.id in blocked_partners or set(arrangement.move_ids.ids) & set(blocked_moves):
                 continue
-            for instalment in arrangement.instalment_ids.filtered(
-                lambda i: i.debit_state == "none" and i.state != rules.PAID and i.date_due <= on_date
-            ):
+            for instalment in instalments:
                 try:
                     payment = arrangement._mollie_client().payments.create(
                         instalment._mollie_payment_values("recurring")
