@@ -17,6 +17,7 @@ import random
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
+import demo_arrangement
 import demo_collection
 
 from odoo import SUPERUSER_ID, api, fields
@@ -635,6 +636,7 @@ def print_letters(history, on_date):
 
 HISTORY_STEPS = [
     ("payments", register_payments),
+    ("payment arrangements", demo_arrangement.arrange),
     ("credit notes", issue_credit_notes),
     ("debtor messages", debtors_write),
     ("blocks", place_blocks),

@@ -274,6 +274,24 @@ class DebtorDunningRun(models.Model):
         self.ensure_one()
         return {}
 
+    def _dunning_resume_dates(self, move_ids):
+        """Hook: {move_id: date} from which the dunning of those of `move_ids` resumes after a pause.
+
+        Called once per batch with its open invoices. For an invoice an add-on held back for a while
+        (a payment arrangement that lapsed), the run counts the minimum gap before the next letter and
+        the payment term of the last one from the later of its last letter's date and this date, so
+        that dunning resumes with the next level after the last one received, neither at once nor
+        skipping one. Answer in one query::
+
+            def _dunning_resume_dates(self, move_ids):
+                resume = super()._dunning_resume_dates(move_ids)
+                for move_id, ended in self._my_pauses_ended(move_ids):  # one query
+                    resume[move_id] = max(resume.get(move_id, ended), ended)
+                return resume
+        """
+        self.ensure_one()
+        return {}
+
     @contextmanager
     def _company_lock(self, in_cron):
         """Yield whether this run may decide: at most one deciding run per company at a time.

@@ -158,12 +158,16 @@ class DebtorDunningRun(models.Model):
         credits = self._open_credits(partner_ids)
         histories = self._histories(list(invoice_by_id))
         excluded = self._dunning_excluded_moves(list(invoice_by_id))
+        resume_dates = self._dunning_resume_dates(list(invoice_by_id))
         policies = self._policies_of(partner_ids)
         debtor_policies = {}
         levels_by_id = {}
         by_partner = defaultdict(list)
         for invoice in invoices:
             level_id, letter_date, pending = histories.get(invoice["id"], (None, None, False))
+            if letter_date and invoice["id"] in resume_dates:
+                # Held back meanwhile: the gap and the last letter's term count from the resumption.
+                letter_date = max(letter_date, resume_dates[invoice["id"]])
             by_partner[invoice["partner_id"]].append(
                 OpenInvoice(
                     move_id=invoice["id"],

@@ -64,6 +64,31 @@ class DebtorDunningArrangementTemplate(models.Model):
         translate=True,
         help="Terms of the arrangement, shown to the debtor.",
     )
+    reminder_days_before = fields.Integer(
+        string="Reminder Days Before",
+        default=3,
+        help="The debtor is reminded this many days before each instalment is due. For SEPA direct debit "
+        "this reminder is the pre-notification, which the SEPA rulebook sets at 14 days unless the "
+        "mandate agrees otherwise.",
+    )
+    grace_days = fields.Integer(
+        string="Grace Days",
+        default=5,
+        help="Days an instalment may be late before the arrangement is broken and dunning resumes.",
+    )
+    direct_debit = fields.Boolean(
+        string="Direct Debit",
+        help="Instalments are collected by SEPA direct debit; the reminder is the pre-notification.",
+    )
+    self_service = fields.Boolean(
+        string="Self-Service",
+        help="The debtor may choose this template in the portal for his own overdue invoices.",
+    )
+    max_amount = fields.Monetary(
+        string="Maximum Amount",
+        help="The largest total a debtor may arrange himself in the portal; above it his proposal "
+        "waits for a credit controller. 0 means no limit.",
+    )
     schedule_preview = fields.Html(
         compute="_compute_schedule_preview",
         sanitize=False,
@@ -85,6 +110,18 @@ class DebtorDunningArrangementTemplate(models.Model):
     _down_payment_needs_two_instalments = models.Constraint(
         "CHECK(down_payment_percent = 0 OR number_of_instalments >= 2)",
         "A template with a down payment needs at least two instalments: the down payment and the rest.",
+    )
+    _reminder_days_before_positive = models.Constraint(
+        "CHECK(reminder_days_before >= 0)",
+        "The reminder cannot be sent after the instalment is due.",
+    )
+    _grace_days_positive = models.Constraint(
+        "CHECK(grace_days >= 0)",
+        "The grace days cannot be negative.",
+    )
+    _max_amount_positive = models.Constraint(
+        "CHECK(max_amount IS NULL OR max_amount >= 0)",
+        "The maximum amount cannot be negative.",
     )
     _first_instalment_delay_days_positive = models.Constraint(
         "CHECK(first_instalment_delay_days >= 0)",
@@ -150,13 +187,18 @@ class DebtorDunningArrangementTemplate(models.Model):
             start_date = fields.Date.to_date(start_date)
         elif isinstance(start_date, datetime.datetime):
             start_date = start_date.date()
-        rounding = self._get_schedule_rounding()
+        return self._compute_schedule_from(total, start_date + relativedelta(days=self.first_instalment_delay_days))
+
+    def _compute_schedule_from(self, total, first_date, rounding=None, count=None):
+        """Like `_compute_schedule`, with the first instalment due on `first_date` (and `count` instalments)."""
+        self.ensure_one()
+        rounding = rounding or self._get_schedule_rounding()
         down_payment = total * self.down_payment_percent / 100.0 if self.down_payment_percent else 0.0
         try:
             return instalment_schedule(
                 total,
-                self.number_of_instalments,
-                start_date + relativedelta(days=self.first_instalment_delay_days),
+                count or self.number_of_instalments,
+                first_date,
                 interval=self.interval,
                 interval_length=self.interval_length,
                 down_payment=down_payment,
