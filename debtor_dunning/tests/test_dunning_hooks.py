@@ -117,7 +117,9 @@ class TestDunningHooks(DunningCommon):
         self.assertEqual((run.skipped_count, run.blocked_count), (1, 0))
 
     def test_resume_dates_count_the_gap_and_term_from_the_resumption(self):
-        """After a pause ending on day 5, level 3 waits for level 2's 7-day term counted from day 5."""
+        """After a pause ending on day 5, level 3 waits for level 2's 7-day term counted from day 5.
+
+        The term runs from delivery: an e-mail counts as delivered a day after it is sent."""
         paused = self._invoice(TODAY - timedelta(days=20))
         control = self._invoice(TODAY - timedelta(days=20), partner=self.debtor_without_email)
         self._run(TODAY)
@@ -129,12 +131,12 @@ class TestDunningHooks(DunningCommon):
             return super_resume(move_ids) | {paused.id: TODAY + timedelta(days=5)}
 
         with override(self.env["debtor.dunning.run"], "_dunning_resume_dates", resume_dates):
-            self._run(TODAY + timedelta(days=8))
+            self._run(TODAY + timedelta(days=9))
             self.assertEqual(self._levels_of(control), [2, 3], "without a pause: the term of level 2 ended")
             self.assertEqual(self._levels_of(paused), [2], "term counted from the resumption: not yet")
-            self._run(TODAY + timedelta(days=12))
-            self.assertEqual(self._levels_of(paused), [2], "the term's last day")
             self._run(TODAY + timedelta(days=13))
+            self.assertEqual(self._levels_of(paused), [2], "the term's last day")
+            self._run(TODAY + timedelta(days=14))
             self.assertEqual(self._levels_of(paused), [2, 3], "the next level, none skipped")
         self.assertEqual(calls[0], {paused.id, control.id}, "one call for the batch's open invoices")
 

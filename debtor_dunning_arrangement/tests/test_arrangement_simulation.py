@@ -54,8 +54,9 @@ class TestArrangementSimulation(ArrangementCommon):
         self.assertIn("200.00", arrangement.message_ids.filtered(lambda m: "lapsed" in (m.subject or "")).body)
 
         # Dunning resumed at the next level after level 2 (no restart, no skip), the gap and the
-        # term of level 2 (7 days) counted from the break: level 3 eight days after it, then level 4
-        # (gap 14, term of level 3 14 days) fifteen days later.
+        # term of level 2 (7 days, from the e-mail's delivery a day later) counted from the break:
+        # level 3 nine days after it, then level 4 (gap 14, term of level 3 14 days from delivery)
+        # sixteen days later.
         for invoice in (first, second):
             lines = self.env["debtor.dunning.communication.line"].search(
                 [("move_id", "=", invoice.id), ("is_preview", "=", False)], order="id"
@@ -64,8 +65,8 @@ class TestArrangementSimulation(ArrangementCommon):
                 [(line.level_id.sequence, line.date) for line in lines[:3]],
                 [
                     (2, TODAY),
-                    (3, broken_on + timedelta(days=8)),
-                    (4, broken_on + timedelta(days=8 + 15)),
+                    (3, broken_on + timedelta(days=9)),
+                    (4, broken_on + timedelta(days=9 + 16)),
                 ],
                 invoice.name,
             )
