@@ -38,6 +38,7 @@ TARGET_SECONDS_100K = 30.0
 TARGET_PEAK_MB = 500.0
 TARGET_RATIO = 10.0
 TARGET_RATIO_FROM = 10_000
+KEPT_SECTIONS = "## Payment arrangements"
 
 # setup/devenv.py finds Odoo, PostgreSQL and wkhtmltopdf for every command of the project.
 os.environ["DUNNING_HTTP_PORT"] = str(HTTP_PORT)
@@ -522,8 +523,16 @@ Letters/s = PDF rendering of a sample of queued letters as the sending cron rend
 
 {chr(10).join(details)}
 """
+    # Sections other scripts write (bench_arrangements.py) are kept.
+    kept = ""
+    if os.path.exists(path):
+        with open(path) as handle:
+            current = handle.read()
+        start = current.find(KEPT_SECTIONS)
+        if start >= 0:
+            kept = "\n" + current[start:]
     with open(path, "w") as handle:
-        handle.write(text)
+        handle.write(text + kept)
 
 
 def main(argv=None):
