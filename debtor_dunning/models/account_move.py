@@ -293,10 +293,13 @@ class AccountMove(models.Model):
     @api.depends_context("company")
     def _compute_dunning_next_step(self):
         today = fields.Date.context_today(self)
+        self.dunning_next_level_id = self.dunning_next_date = False
+        excluded, resume_dates = self._dunning_run_hooks(today)
         for move in self:
-            move.dunning_next_level_id = move.dunning_next_date = False
             if move.dunning_state in (False, "closed", "blocked", "to_approve") or not move.dunning_date_due:
                 continue
+            if move._origin.id in excluded:
+                continue  # the run leaves it alone (an active arrangement, a claim with an agency)
             policy = move._dunning_policy()
             if not policy:
                 continue
@@ -304,11 +307,23 @@ class AccountMove(models.Model):
                 date_due=move.dunning_date_due,
                 last_level_id=move.dunning_level_id.id or None,
                 last_letter_date=move.dunning_last_date or None,
+                resumed_on=resume_dates.get(move._origin.id),
             )
             rule, when = expected_next_step(policy._level_rules(), history, today)
             if rule:
                 move.dunning_next_level_id = rule.level_id
                 move.dunning_next_date = when
+
+    def _dunning_run_hooks(self, on_date):
+        """({move_id: reason code}, {move_id: resumption date}) as the run on `on_date` would see
+        these invoices, so that the next step shown is the one the run will take."""
+        excluded, resume_dates = {}, {}
+        for company, moves in self.filtered(lambda m: m._origin.id).grouped("company_id").items():
+            run = self.env["debtor.dunning.run"].new({"company_id": company.id, "date": on_date})
+            move_ids = moves._origin.ids
+            excluded |= run._dunning_excluded_moves(move_ids)
+            resume_dates |= run._dunning_resume_dates(move_ids)
+        return excluded, resume_dates
 
     def _dunning_policy(self):
         self.ensure_one()

@@ -165,9 +165,6 @@ class DebtorDunningRun(models.Model):
         by_partner = defaultdict(list)
         for invoice in invoices:
             level_id, letter_date, pending = histories.get(invoice["id"], (None, None, False))
-            if letter_date and invoice["id"] in resume_dates:
-                # Held back meanwhile: the gap and the last letter's term count from the resumption.
-                letter_date = max(letter_date, resume_dates[invoice["id"]])
             by_partner[invoice["partner_id"]].append(
                 OpenInvoice(
                     move_id=invoice["id"],
@@ -179,6 +176,7 @@ class DebtorDunningRun(models.Model):
                         last_level_id=level_id,
                         last_letter_date=letter_date,
                         last_letter_pending=pending,
+                        resumed_on=resume_dates.get(invoice["id"]),
                     ),
                 )
             )

@@ -58,6 +58,15 @@ class InvoiceHistory:
     last_level_id: int | None = None
     last_letter_date: date | None = None
     last_letter_pending: bool = False  # decided but not sent yet (queued or awaiting approval)
+    resumed_on: date | None = None  # the day an add-on's pause ended (a lapsed payment arrangement)
+
+    @property
+    def terms_count_from(self):
+        """The day the next rung's gap and the last letter's term count from: the last letter's
+        date, or the day the dunning resumed after a pause, whichever is later."""
+        if self.last_letter_date is None or self.resumed_on is None:
+            return self.last_letter_date
+        return max(self.last_letter_date, self.resumed_on)
 
 
 @dataclass(frozen=True)
@@ -283,9 +292,9 @@ def next_level_due(levels, history, on_date):
     if previous is not None:
         if history.last_letter_pending or history.last_letter_date is None:
             return None
-        if on_date < history.last_letter_date + timedelta(days=candidate.min_days_since_previous):
+        if on_date < history.terms_count_from + timedelta(days=candidate.min_days_since_previous):
             return None
-        if on_date <= term_end(previous, history.last_letter_date):
+        if on_date <= term_end(previous, history.terms_count_from):
             return None
     return candidate
 
@@ -302,8 +311,8 @@ def expected_next_step(levels, history, on_date):
     if previous is not None and history.last_letter_date and not history.last_letter_pending:
         earliest = max(
             earliest,
-            history.last_letter_date + timedelta(days=candidate.min_days_since_previous),
-            term_end(previous, history.last_letter_date) + timedelta(days=1),
+            history.terms_count_from + timedelta(days=candidate.min_days_since_previous),
+            term_end(previous, history.terms_count_from) + timedelta(days=1),
         )
     return candidate, max(earliest, on_date)
 

@@ -109,8 +109,12 @@ class TestDunningHooks(DunningCommon):
             override(Run, "_dunning_reason_labels", reason_labels),
         ):
             run = self._run(TODAY)
+            calls_of_the_run = list(calls)
             self.assertIn("In a payment arrangement: 1", run.skip_summary)
-        self.assertEqual(calls, [{excluded.id, chased.id}], "one call for the batch's open invoices")
+            (excluded | chased).invalidate_recordset(["dunning_next_level_id", "dunning_next_date"])
+            self.assertFalse(excluded.dunning_next_level_id, "the invoice shows no next step the run won't take")
+            self.assertTrue(chased.dunning_next_level_id)
+        self.assertEqual(calls_of_the_run, [{excluded.id, chased.id}], "one call for the batch's open invoices")
         self.assertEqual(self._levels_of(excluded), [])
         self.assertEqual(self._levels_of(chased), [2])
         self.assertEqual(run.skip_reasons, {"test_arrangement": 1})
@@ -131,6 +135,12 @@ class TestDunningHooks(DunningCommon):
             return super_resume(move_ids) | {paused.id: TODAY + timedelta(days=5)}
 
         with override(self.env["debtor.dunning.run"], "_dunning_resume_dates", resume_dates):
+            self._run(TODAY + timedelta(days=1))
+            self.assertEqual(calls[0], {paused.id, control.id}, "one call for the batch's open invoices")
+            with freeze_time(TODAY + timedelta(days=6)):
+                (paused | control).invalidate_recordset(["dunning_next_level_id", "dunning_next_date"])
+                self.assertEqual(paused.dunning_next_date, TODAY + timedelta(days=14), "the invoice shows the run's day")
+                self.assertEqual(control.dunning_next_date, TODAY + timedelta(days=9))
             self._run(TODAY + timedelta(days=9))
             self.assertEqual(self._levels_of(control), [2, 3], "without a pause: the term of level 2 ended")
             self.assertEqual(self._levels_of(paused), [2], "term counted from the resumption: not yet")
@@ -138,7 +148,6 @@ class TestDunningHooks(DunningCommon):
             self.assertEqual(self._levels_of(paused), [2], "the term's last day")
             self._run(TODAY + timedelta(days=14))
             self.assertEqual(self._levels_of(paused), [2, 3], "the next level, none skipped")
-        self.assertEqual(calls[0], {paused.id, control.id}, "one call for the batch's open invoices")
 
     def test_after_create_receives_every_communication_the_run_created(self):
         self._invoice(TODAY - timedelta(days=10))
