@@ -129,8 +129,10 @@ Overhead of the arrangements: **{overhead:+.1%}** (target ≤ +{TARGET_OVERHEAD:
 
 
 def write_section(text, path):
-    with open(path) as handle:
-        current = handle.read()
+    current = ""
+    if os.path.exists(path):
+        with open(path) as handle:
+            current = handle.read()
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(current):
         updated = pattern.sub(lambda _m: text.rstrip() + "\n\n", current)

@@ -77,13 +77,13 @@ def generate(env, count, on_date):
     cr.execute(
         """
         INSERT INTO debtor_dunning_arrangement_instalment
-               (arrangement_id, company_id, sequence, date_due, amount, amount_paid, state,
+               (arrangement_id, company_id, sequence, date_due, amount, amount_paid, state, debit_state,
                 create_uid, create_date, write_uid, write_date)
         SELECT b.arrangement_id, b.company_id, s.n,
                (%(on_date)s::date + 1 + b.partner_id %% 28 + make_interval(months => s.n - 1))::date,
                CASE WHEN s.n < %(count)s THEN round(b.total / %(count)s, 2)
                     ELSE b.total - (%(count)s - 1) * round(b.total / %(count)s, 2) END,
-               0, 'open', 1, now(), 1, now()
+               0, 'open', 'none', 1, now(), 1, now()
           FROM bench_arranged b CROSS JOIN generate_series(1, %(count)s) AS s(n)
         """,
         {"on_date": on_date, "count": INSTALMENTS},
