@@ -139,7 +139,7 @@ class TestDunningHooks(DunningCommon):
             self.assertEqual(calls[0], {paused.id, control.id}, "one call for the batch's open invoices")
             with freeze_time(TODAY + timedelta(days=6)):
                 (paused | control).invalidate_recordset(["dunning_next_level_id", "dunning_next_date"])
-                self.assertEqual(paused.dunning_next_date, TODAY + timedelta(days=14), "the invoice shows the run's day")
+                self.assertEqual(paused.dunning_next_date, TODAY + timedelta(days=14), "the day the run will take")
                 self.assertEqual(control.dunning_next_date, TODAY + timedelta(days=9))
             self._run(TODAY + timedelta(days=9))
             self.assertEqual(self._levels_of(control), [2, 3], "without a pause: the term of level 2 ended")
