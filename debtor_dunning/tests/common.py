@@ -78,6 +78,34 @@ class DunningCommon(AccountTestInvoicingCommon):
             yield calls
 
     @classmethod
+    def _enable_portal_payment(cls):
+        """A published provider without any implementation (code "none", as Odoo's own payment tests
+        use) and portal payment switched on: the debtor can pay on Odoo's payment page."""
+        redirect_form = cls.env["ir.ui.view"].create(
+            {"name": "Dummy Redirect Form", "type": "qweb", "arch": '<form action="dummy" method="post"/>'}
+        )
+        method = cls.env.ref("payment.payment_method_unknown")
+        cls.provider = (
+            cls.env["payment.provider"]
+            .sudo()
+            .create(
+                {
+                    "name": "Dummy Provider",
+                    "code": "none",
+                    "state": "test",
+                    "is_published": True,
+                    "company_id": cls.company.id,
+                    "payment_method_ids": [Command.set(method.ids)],
+                    "redirect_form_view_id": redirect_form.id,
+                    "available_currency_ids": [Command.set(cls.company.currency_id.ids)],
+                }
+            )
+        )
+        method.active = True  # (only once a provider offers it)
+        cls.method = method
+        cls.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", True)
+
+    @classmethod
     def _vendor_bill(cls):
         return cls._create_invoice_one_line(
             move_type="in_invoice",

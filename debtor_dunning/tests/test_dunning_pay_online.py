@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from lxml import html as lxml_html
 
-from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import TODAY, DunningCommon
@@ -17,30 +16,7 @@ class TestDunningPayOnline(DunningCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A provider without any implementation, as Odoo's own payment tests use (code "none").
-        redirect_form = cls.env["ir.ui.view"].create(
-            {"name": "Dummy Redirect Form", "type": "qweb", "arch": '<form action="dummy" method="post"/>'}
-        )
-        method = cls.env.ref("payment.payment_method_unknown")
-        cls.provider = (
-            cls.env["payment.provider"]
-            .sudo()
-            .create(
-                {
-                    "name": "Dummy Provider",
-                    "code": "none",
-                    "state": "test",
-                    "is_published": True,
-                    "company_id": cls.company.id,
-                    "payment_method_ids": [Command.set(method.ids)],
-                    "redirect_form_view_id": redirect_form.id,
-                    "available_currency_ids": [Command.set(cls.company.currency_id.ids)],
-                }
-            )
-        )
-        method.active = True  # (only once a provider offers it)
-        cls.method = method
-        cls.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", True)
+        cls._enable_portal_payment()
 
     def _letter_of_two_invoices(self):
         first = self._invoice(TODAY - timedelta(days=10), amount=100.0)

@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import debtor_dunning_arrangement_template
 from . import debtor_dunning_arrangement
+from . import debtor_dunning_arrangement_daily_step
+from . import debtor_dunning_arrangement_letters
+from . import debtor_dunning_arrangement_portal
 from . import debtor_dunning_arrangement_instalment
 from . import debtor_dunning_arrangement_direct_debit
 from . import account_move

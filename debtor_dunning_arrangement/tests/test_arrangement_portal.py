@@ -19,29 +19,7 @@ class TestArrangementPortal(ArrangementCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        redirect_form = cls.env["ir.ui.view"].create(
-            {"name": "Dummy Redirect Form", "type": "qweb", "arch": '<form action="dummy" method="post"/>'}
-        )
-        method = cls.env.ref("payment.payment_method_unknown")
-        cls.provider = (
-            cls.env["payment.provider"]
-            .sudo()
-            .create(
-                {
-                    "name": "Dummy Provider",
-                    "code": "none",
-                    "state": "test",
-                    "is_published": True,
-                    "company_id": cls.company.id,
-                    "payment_method_ids": [Command.set(method.ids)],
-                    "redirect_form_view_id": redirect_form.id,
-                    "available_currency_ids": [Command.set(cls.company.currency_id.ids)],
-                }
-            )
-        )
-        method.active = True
-        cls.method = method
-        cls.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", True)
+        cls._enable_portal_payment()
         cls.portal_user = new_test_user(
             cls.env,
             login="jansen_portal",
