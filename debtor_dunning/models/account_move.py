@@ -314,6 +314,22 @@ class AccountMove(models.Model):
                 move.dunning_next_level_id = rule.level_id
                 move.dunning_next_date = when
 
+    def _dunning_dossier_events(self):
+        """Hook: what else happened to these invoices that a claim's dossier must show, as a list of
+        {"move_id", "date", "kind", "description"} (a kind is a stable code, the description is in
+        words). The core has none of its own (letters, calls, messages and blocks are read from their
+        models); an add-on adds its events for the set in one query, e.g. a payment arrangement that
+        was agreed and broken::
+
+            def _dunning_dossier_events(self):
+                events = super()._dunning_dossier_events()
+                for arrangement in self.env["my.arrangement"].search([("move_ids", "in", self.ids)]):
+                    events += [{"move_id": m.id, "date": arrangement.date_broken, "kind": "broken",
+                                "description": arrangement.break_reason} for m in arrangement.move_ids & self]
+                return events
+        """
+        return []
+
     def _dunning_run_hooks(self, on_date):
         """({move_id: reason code}, {move_id: resumption date}) as the run on `on_date` would see
         these invoices, so that the next step shown is the one the run will take."""

@@ -37,6 +37,46 @@ class AccountMove(models.Model):
             statuses.update(dict.fromkeys(arranged, "in_arrangement"))
         return statuses
 
+    def _dunning_dossier_events(self):
+        """The arrangements agreed on these invoices, and how each ended (a claim's dossier shows them)."""
+        events = super()._dunning_dossier_events()
+        arrangements = self.env["debtor.dunning.arrangement"].search(
+            [("move_ids", "in", self.ids), ("date_confirmed", "!=", False)], order="date_confirmed, id"
+        )
+        for arrangement in arrangements:
+            count = len(arrangement.instalment_ids)
+            agreed = self.env._(
+                "Payment arrangement %(name)s agreed: %(amount)s in %(count)s instalments.",
+                name=arrangement.name,
+                amount=arrangement.currency_id.format(arrangement.amount_total),
+                count=count,
+            )
+            ended = {
+                "broken": self.env._("Payment arrangement %s broken.", arrangement.name),
+                "cancelled": self.env._("Payment arrangement %s cancelled.", arrangement.name),
+                "completed": self.env._("Payment arrangement %s completed.", arrangement.name),
+            }.get(arrangement.state)
+            for move in arrangement.move_ids & self:
+                events.append(
+                    {
+                        "move_id": move.id,
+                        "date": arrangement.date_confirmed,
+                        "kind": "arrangement_agreed",
+                        "description": agreed,
+                    }
+                )
+                if ended and arrangement.date_end:
+                    reason = arrangement.break_reason or ""
+                    events.append(
+                        {
+                            "move_id": move.id,
+                            "date": arrangement.date_end,
+                            "kind": f"arrangement_{arrangement.state}",
+                            "description": f"{ended} {reason}".strip(),
+                        }
+                    )
+        return events
+
     def action_open_arrangement_wizard(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "debtor_dunning_arrangement.debtor_dunning_arrangement_wizard_action"

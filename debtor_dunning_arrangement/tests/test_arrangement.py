@@ -178,6 +178,13 @@ class TestArrangement(ArrangementCommon):
             arrangement.action_break()
         self.assertEqual((arrangement.state, arrangement.date_broken), ("broken", TODAY + timedelta(days=2)))
         self.assertTrue(arrangement.break_reason)
+        events = invoice._dunning_dossier_events()
+        self.assertEqual(
+            [(event["kind"], event["date"]) for event in events],
+            [("arrangement_agreed", arrangement.date_confirmed), ("arrangement_broken", TODAY + timedelta(days=2))],
+            "a claim's dossier shows the arrangement and how it ended",
+        )
+        self.assertIn(arrangement.name, events[1]["description"])
 
     def test_cancelling_a_draft_sends_nothing(self):
         invoice = self._invoice(TODAY - timedelta(days=20), 300.0)

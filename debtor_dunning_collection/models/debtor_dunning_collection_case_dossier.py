@@ -81,6 +81,7 @@ class DebtorDunningCollectionCase(models.Model):
             dossier.writestr("messages.json", json.dumps(self._dossier_messages(moves), indent=2, ensure_ascii=False))
             dossier.writestr("calls.json", json.dumps(self._dossier_calls(letters), indent=2, ensure_ascii=False))
             dossier.writestr("blocks.json", json.dumps(self._dossier_blocks(moves), indent=2, ensure_ascii=False))
+            dossier.writestr("events.json", json.dumps(self._dossier_events(moves), indent=2, ensure_ascii=False))
             dossier.writestr("statement_of_account.csv", self._dossier_statement(moves))
             dossier.writestr(
                 "case.json",
@@ -150,6 +151,20 @@ class DebtorDunningCollectionCase(models.Model):
                 "reason": block.reason or "",
             }
             for block in blocks
+        ]
+
+    def _dossier_events(self, moves):
+        """What other add-ons recorded on the invoices (broken payment arrangements, …), oldest first."""
+        names = dict(zip(moves.ids, moves.mapped("name"), strict=True))
+        events = sorted(moves._dunning_dossier_events(), key=lambda event: (event["date"], event["move_id"]))
+        return [
+            {
+                "invoice": names.get(event["move_id"]),
+                "date": str(event["date"]),
+                "kind": event["kind"],
+                "text": event["description"],
+            }
+            for event in events
         ]
 
     def _dossier_statement(self, moves):

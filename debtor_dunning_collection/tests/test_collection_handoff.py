@@ -42,6 +42,32 @@ class TestCollectionHandoff(CollectionCommon):
         self.assertEqual(mail.email_to, "dossiers@incassonoord.example.nl")
         self.assertEqual(mail.attachment_ids, case.dossier_attachment_id)
 
+    def test_the_dossier_lists_what_other_add_ons_recorded_on_its_invoices(self):
+        invoice, letter = self._handover_letter(self.debtor)
+        other = self._invoice(TODAY - timedelta(days=10), amount=99.0, partner=self.debtor, currency=self.euro)
+        Move = type(self.env["account.move"])
+        original = Move._dunning_dossier_events
+
+        def dossier_events(moves):
+            return original(moves) + [
+                {"move_id": move.id, "date": TODAY, "kind": "test_event", "description": f"Event of {move.name}"}
+                for move in moves
+            ]
+
+        Move._dunning_dossier_events = dossier_events
+        try:
+            with freeze_time(letter.date):
+                letter.action_approve()
+        finally:
+            Move._dunning_dossier_events = original
+        with zipfile.ZipFile(io.BytesIO(invoice.dunning_case_id.dossier_attachment_id.raw)) as dossier:
+            events = json.loads(dossier.read("events.json"))
+        self.assertEqual(
+            events,
+            [{"invoice": invoice.name, "date": str(TODAY), "kind": "test_event", "text": f"Event of {invoice.name}"}],
+            f"only this case's invoices, not {other.name}",
+        )
+
     def test_the_dossier_holds_every_letter_and_case_json_of_this_case_only(self):
         invoice, letter = self._handover_letter(self.debtor)
         other = self._invoice(TODAY + timedelta(days=30), amount=99.0, partner=self.debtor, currency=self.euro)
@@ -61,7 +87,7 @@ class TestCollectionHandoff(CollectionCommon):
         self.assertEqual(len(letter_pdfs), len(sent), names)
         self.assertTrue(any("level-6_email" in name for name in letter_pdfs), letter_pdfs)
         self.assertIn(f"invoices/{invoice.name.replace('/', '-')}.pdf", names)
-        for part in ("messages.json", "calls.json", "blocks.json", "statement_of_account.csv"):
+        for part in ("messages.json", "calls.json", "blocks.json", "events.json", "statement_of_account.csv"):
             self.assertIn(part, names)
         self.assertEqual([entry["number"] for entry in data["invoices"]], [invoice.name])
         self.assertEqual(data["debtor"]["name"], self.debtor.name)
