@@ -10,7 +10,10 @@ Called by `demo_data.py` as one step of each weekly run date (`arrange`), before
 - the second pays the first instalment only: the run breaks his arrangement after the grace
   days, he receives the "arrangement lapsed" letter, and his invoices resume at the next level.
 
-The demo has no direct-debit arrangement: that needs a Mollie account (tests use a fake Mollie).
+- today a third debtor's arrangement by SEPA direct debit is drafted (six monthly instalments,
+  the pre-notification 14 days ahead): it waits in draft, because confirming it creates the
+  debtor's Mollie customer and first iDEAL payment, which needs Odoo's Mollie provider with a
+  (test) API key; the tests run the whole flow against a fake Mollie.
 """
 
 from datetime import timedelta
@@ -27,6 +30,8 @@ def arrange(history, on_date):
         return
     if history.weeks_ago(on_date) == ARRANGED_WEEKS_AGO:
         history.demo_arrangements = _agree(history, on_date)
+    if history.is_last_run(on_date):
+        _draft_direct_debit(history, on_date)
     for arrangement, kept in getattr(history, "demo_arrangements", []):
         arrangement = arrangement.with_env(history.env)
         for instalment in arrangement.instalment_ids.sorted("sequence"):
@@ -41,18 +46,7 @@ def _agree(history, on_date):
     template = env.ref(TEMPLATE_XMLID, raise_if_not_found=False)
     if not template:
         return []
-    planned = {event[2] for event in history.plan}
-    blocked = env["debtor.dunning.block"].search([("state", "=", "active")])
-    candidates = history.open_invoices().filtered(
-        lambda move: (
-            move not in planned
-            and move.dunning_date_due < on_date
-            and move.commercial_partner_id not in blocked.partner_id
-            and move not in blocked.move_id
-            and move.company_id == template.company_id
-            and move.commercial_partner_id.email
-        )
-    )
+    candidates = _arrangeable_invoices(history, on_date, template.company_id)
     by_debtor = candidates.grouped("commercial_partner_id")
     debtors = sorted(by_debtor, key=lambda partner: (-len(by_debtor[partner]), partner.name))[:2]
     arrangements = []
@@ -68,6 +62,60 @@ def _agree(history, on_date):
             arrangement.action_confirm()
         arrangements.append((arrangement, kept))
     return arrangements
+
+
+def _arrangeable_invoices(history, on_date, company):
+    """Overdue invoices of debtors with an e-mail that the history's plan, blocks and arrangements leave alone."""
+    env = history.env
+    planned = {event[2] for event in history.plan}
+    blocked = env["debtor.dunning.block"].search([("state", "=", "active")])
+    arranged = env["debtor.dunning.arrangement"].search([("state", "in", ("draft", "proposed", "active"))])
+    return history.open_invoices().filtered(
+        lambda move: (
+            move not in planned
+            and move not in arranged.move_ids
+            and move.dunning_date_due < on_date
+            and move.commercial_partner_id not in blocked.partner_id
+            and move not in blocked.move_id
+            and move.company_id == company
+            and move.commercial_partner_id.email
+        )
+    )
+
+
+def _draft_direct_debit(history, on_date):
+    """A direct-debit arrangement for a third debtor, drafted today, ready to confirm once Mollie is set up."""
+    env = history.env
+    company = env.company
+    template = env["debtor.dunning.arrangement.template"].create(
+        {
+            "name": "6 maanden, automatische incasso",
+            "company_id": company.id,
+            "number_of_instalments": 6,
+            "interval": "month",
+            "interval_length": 1,
+            "first_instalment_delay_days": 21,
+            "direct_debit": True,
+            "reminder_days_before": 14,
+            "note": "Het openstaande bedrag wordt in 6 maandelijkse termijnen automatisch afgeschreven. "
+            "De eerste termijn betaalt u met iDEAL; daarmee machtigt u ons voor de volgende termijnen.",
+        }
+    )
+    by_debtor = _arrangeable_invoices(history, on_date, company).grouped("commercial_partner_id")
+    if not by_debtor:
+        return
+    debtor = max(by_debtor, key=lambda partner: (sum(by_debtor[partner].mapped("amount_residual")), -partner.id))
+    with freeze_time(on_date), history.day(on_date, hour=15):
+        wizard = (
+            env["debtor.dunning.arrangement.wizard"]
+            .with_context(active_model="account.move", active_ids=by_debtor[debtor].ids)
+            .create({"template_id": template.id})
+        )
+        arrangement = env["debtor.dunning.arrangement"].browse(wizard.action_create_arrangement()["res_id"])
+        arrangement.message_post(
+            body="Afgesproken aan de telefoon: automatische incasso. Bevestigen zodra de Mollie-koppeling "
+            "(Facturatie ▸ Configuratie ▸ Betaalproviders) een API-sleutel heeft."
+        )
 
 
 def _pay_instalment(history, arrangement, amount, pay_date):
