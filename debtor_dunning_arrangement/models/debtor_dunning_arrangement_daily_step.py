@@ -86,7 +86,7 @@ class DebtorDunningArrangement(models.Model):
                 paid=i.state == rules.PAID,
             )
         )
-        due._send_reminder(on_date)
+        due._queue_reminder(on_date)
         counts["instalment_reminders"] = len(due)
         counts["direct_debits_charged"] = len(self._charge_due_debits(company, on_date))
         return counts

@@ -38,6 +38,12 @@ class DebtorDunningArrangementInstalment(models.Model):
         "passed on the day the run last checked the arrangement.",
     )
     date_reminded = fields.Date(string="Reminded On", readonly=True, copy=False)
+    reminder_queued = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The run decided today's reminder; the sending cron e-mails it after the run has committed.",
+    )
 
     @api.depends(
         "arrangement_id.amount_paid", "arrangement_id.instalment_ids.amount", "arrangement_id.instalment_ids.date_due"
@@ -79,12 +85,41 @@ class DebtorDunningArrangementInstalment(models.Model):
         self.ensure_one()
         return self.currency_id.round(self.amount - self.amount_paid)
 
-    def _send_reminder(self, on_date):
+    def _queue_reminder(self, on_date):
+        """The run's decision: remind the debtor of these instalments on `on_date`. The reminders go
+        out from the sending cron, as the run's letters do, so that the run stays fast."""
+        if not self:
+            return
+        self.write({"date_reminded": on_date, "reminder_queued": True})
+        cron = self.env.ref("debtor_dunning_arrangement.ir_cron_send_instalment_reminders", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=200):
+        """Scheduled step: send the queued reminders in batches, committing each batch."""
+        while True:
+            queued = self.search([("reminder_queued", "=", True)], limit=batch_size, order="id")
+            if not queued:
+                return
+            queued._send_queued_reminders()
+            self.env["ir.cron"]._commit_progress(len(queued))
+
+    def _send_queued_reminders(self):
+        """Send these queued reminders, except for instalments paid meanwhile (nothing left to remind of)."""
+        self.write({"reminder_queued": False})
+        self.filtered(lambda instalment: instalment.state != rules.PAID)._send_reminder()
+
+    def _send_reminder(self):
         """Remind the debtor of these instalments (e-mail; SMS when he has a valid mobile number)."""
         template = self.env.ref("debtor_dunning_arrangement.mail_template_arrangement_instalment_reminder")
+        letters = self.env["debtor.dunning.arrangement"]._render_letters(template, self)
         for instalment in self:
             arrangement = instalment.arrangement_id
-            arrangement._post_letter(template, instalment, self.env["ir.attachment"])
+            # Queued, as the run's letters are: the mail cron sends them after the run has committed.
+            arrangement.with_context(mail_notify_force_send=False)._post_letter(
+                template, instalment, self.env["ir.attachment"], rendered=letters[instalment.id]
+            )
             debtor_env = arrangement.with_context(lang=arrangement.partner_id.lang or self.env.lang).env
             if arrangement.direct_debit:
                 sms = debtor_env._(
@@ -108,4 +143,3 @@ class DebtorDunningArrangementInstalment(models.Model):
                     date=format_date(debtor_env, instalment.date_due),
                 )
             arrangement._send_sms(sms)
-        self.write({"date_reminded": on_date})

@@ -4,7 +4,7 @@ import base64
 
 from markupsafe import Markup
 
-from odoo import models
+from odoo import api, models
 from odoo.addons.debtor_dunning.models.dunning_rules import mobile_number_e164
 
 
@@ -36,12 +36,17 @@ class DebtorDunningArrangement(models.Model):
             }
         )
 
-    def _post_letter(self, template, record, attachment):
-        """E-mail the debtor the letter `template` renders for `record`, archived in the chatter."""
+    def _post_letter(self, template, record, attachment, rendered=None):
+        """E-mail the debtor the letter `template` renders for `record`, archived in the chatter.
+
+        `rendered` is (subject, body) when the caller rendered a whole set at once (`_render_letters`).
+        """
         self.ensure_one()
         recipient = self._recipient()
-        subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
-        body = template._render_field("body_html", record.ids, compute_lang=True)[record.id]
+        subject, body = rendered or (
+            template._render_field("subject", record.ids, compute_lang=True)[record.id],
+            template._render_field("body_html", record.ids, compute_lang=True)[record.id],
+        )
         return self.message_post(
             body=Markup(body),
             subject=subject,
@@ -50,6 +55,14 @@ class DebtorDunningArrangement(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+
+    @api.model
+    def _render_letters(self, template, records):
+        """{record id: (subject, body)} of `template` for `records`, each in its debtor's language:
+        one rendering per language for the set (a template is compiled once per call)."""
+        subjects = template._render_field("subject", records.ids, compute_lang=True)
+        bodies = template._render_field("body_html", records.ids, compute_lang=True)
+        return {record_id: (subjects[record_id], bodies[record_id]) for record_id in records.ids}
 
     def _send_confirmation(self):
         """Confirmation to the debtor with the schedule's PDF; each covered invoice's chatter notes it."""

@@ -17,7 +17,7 @@ class DebtorDunningRun(models.Model):
 
     def _dunning_step_labels(self):
         return super()._dunning_step_labels() | {
-            "instalment_reminders": self.env._("Instalment reminders sent"),
+            "instalment_reminders": self.env._("Instalment reminders queued"),
             "instalments_late": self.env._("Instalments late"),
             "arrangements_broken": self.env._("Payment arrangements broken"),
             "arrangements_completed": self.env._("Payment arrangements completed"),

@@ -64,8 +64,13 @@ class ArrangementCommon(DunningCommon):
             self._register_payment(invoice, amount=amount, payment_date=on_date)
 
     def _run_on(self, on_date):
+        """The day's run, then the reminders it queued sent as the sending cron sends them."""
         with freeze_time(on_date):
-            return self._run(on_date)
+            run = self._run(on_date)
+            self.env["debtor.dunning.arrangement.instalment"].search(
+                [("reminder_queued", "=", True)]
+            )._send_queued_reminders()
+            return run
 
     @staticmethod
     def _days(count):

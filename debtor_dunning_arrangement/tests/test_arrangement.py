@@ -111,7 +111,7 @@ class TestArrangement(ArrangementCommon):
         run = self._run_on(TODAY + timedelta(days=11))
         self.assertEqual(first.date_reminded, TODAY + timedelta(days=11))
         self.assertEqual(run.step_counts.get("instalment_reminders"), 1)
-        self.assertIn("Instalment reminders sent: 1", run.step_summary)
+        self.assertIn("Instalment reminders queued: 1", run.step_summary)
         reminder = arrangement.message_ids.filtered(lambda m: m.subject and "instalment 1" in m.subject)
         self.assertEqual(len(reminder), 1)
         self.assertEqual(reminder.partner_ids, self.debtor)
@@ -123,6 +123,29 @@ class TestArrangement(ArrangementCommon):
         self.assertIn(arrangement.name, sms.body)
         run = self._run_on(TODAY + timedelta(days=12))
         self.assertNotIn("instalment_reminders", run.step_counts or {}, "once only")
+
+    def test_the_sending_cron_sends_the_queued_reminders_except_for_an_instalment_paid_meanwhile(self):
+        first_invoice = self._invoice(TODAY - timedelta(days=20), 300.0)
+        kept = self._arrange(first_invoice)
+        other = self.env["res.partner"].create({"name": "Bakker B.V.", "email": "bakker@example.com"})
+        paid_invoice = self._invoice(TODAY - timedelta(days=20), 300.0, partner=other)
+        paid = self._arrange(paid_invoice)
+        on_date = TODAY + timedelta(days=11)
+        with freeze_time(on_date):
+            self._run(on_date)
+        queued = (kept | paid).instalment_ids.filtered("reminder_queued")
+        self.assertEqual(queued, kept.instalment_ids[0] | paid.instalment_ids[0], "the run only decides")
+        self._pay(paid_invoice, 100.0, on_date)
+        cron = self.env.ref("debtor_dunning_arrangement.ir_cron_send_instalment_reminders")
+        with freeze_time(on_date), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertFalse(queued.filtered("reminder_queued"))
+
+        def reminders(arrangement):
+            return arrangement.message_ids.filtered(lambda m: m.subject and "instalment 1" in m.subject)
+
+        self.assertEqual(len(reminders(kept)), 1)
+        self.assertFalse(reminders(paid), "nothing to remind of once it is paid")
 
     def test_no_sms_without_a_valid_mobile_number(self):
         self.debtor.write({"phone": "030 1234567", "country_id": self.env.ref("base.nl").id})
