@@ -102,9 +102,16 @@ def _draft_direct_debit(history, on_date):
         }
     )
     by_debtor = _arrangeable_invoices(history, on_date, company).grouped("commercial_partner_id")
-    if not by_debtor:
+    Arrangement = env["debtor.dunning.arrangement"]
+    # The add-on's own refusals decide (an invoice handed to an agency, say), not a second list here.
+    debtors = [
+        partner
+        for partner in sorted(by_debtor, key=lambda p: (-sum(by_debtor[p].mapped("amount_residual")), p.id))
+        if not Arrangement._arrangeable_problems(by_debtor[partner], partner, company)
+    ]
+    if not debtors:
         return
-    debtor = max(by_debtor, key=lambda partner: (sum(by_debtor[partner].mapped("amount_residual")), -partner.id))
+    debtor = debtors[0]
     with freeze_time(on_date), history.day(on_date, hour=15):
         wizard = (
             env["debtor.dunning.arrangement.wizard"]
