@@ -7,6 +7,8 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .mollie_fake_server import FakeMollie
+
 TODAY = date(2026, 6, 1)
 
 
@@ -76,6 +78,20 @@ class DunningCommon(AccountTestInvoicingCommon):
 
         with patch.object(Report, "_run_wkhtmltopdf", run_wkhtmltopdf):
             yield calls
+
+    @classmethod
+    def _start_fake_mollie(cls):
+        """The local Mollie-shaped server (`mollie_fake_server`) for the class, and the company's
+        Mollie provider in test mode pointing at it (an administrator's setup, hence sudo)."""
+        cls.mollie = FakeMollie().start()
+        cls.addClassCleanup(cls.mollie.stop)
+        cls.env["ir.config_parameter"].sudo().set_param("debtor_dunning.mollie_api_url", cls.mollie.url)
+        cls.provider = (
+            cls.env.ref("payment.payment_provider_mollie")
+            .sudo()
+            .copy({"company_id": cls.company.id, "state": "test", "mollie_api_key": cls.mollie.api_key})
+        )
+        cls.provider.journal_id = cls.company_data["default_journal_bank"]
 
     @classmethod
     def _enable_portal_payment(cls):

@@ -11,7 +11,6 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import TODAY, DunningCommon
-from .mollie_fake_server import FakeMollie
 
 
 @tagged("post_install", "-at_install")
@@ -19,22 +18,7 @@ class TestDunningChannels(DunningCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.mollie = FakeMollie().start()
-        cls.addClassCleanup(cls.mollie.stop)
-        cls.env["ir.config_parameter"].sudo().set_param("debtor_dunning.mollie_api_url", cls.mollie.url)
-        # Setting up a payment provider is an administrator's job, not the invoicing user's.
-        cls.provider = (
-            cls.env.ref("payment.payment_provider_mollie")
-            .sudo()
-            .copy(
-                {
-                    "company_id": cls.company.id,
-                    "state": "test",
-                    "mollie_api_key": cls.mollie.api_key,
-                }
-            )
-        )
-        cls.provider.journal_id = cls.company_data["default_journal_bank"]
+        cls._start_fake_mollie()
         cls.Link = cls.env["debtor.dunning.payment.link"]
 
     def _sent(self, partner, days_late=10, amount=100.0):

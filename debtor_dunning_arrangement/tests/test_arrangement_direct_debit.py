@@ -5,7 +5,6 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.debtor_dunning.tests.mollie_fake_server import FakeMollie
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -20,15 +19,7 @@ class TestArrangementDirectDebit(ArrangementCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.mollie = FakeMollie().start()
-        cls.addClassCleanup(cls.mollie.stop)
-        cls.env["ir.config_parameter"].sudo().set_param("debtor_dunning.mollie_api_url", cls.mollie.url)
-        cls.provider = (
-            cls.env.ref("payment.payment_provider_mollie")
-            .sudo()
-            .copy({"company_id": cls.company.id, "state": "test", "mollie_api_key": cls.mollie.api_key})
-        )
-        cls.provider.journal_id = cls.company_data["default_journal_bank"]
+        cls._start_fake_mollie()
         cls.template.direct_debit = True
 
     def _webhook(self, mollie_id):
