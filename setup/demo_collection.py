@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Demo of debtor_dunning_collection: an agency with a handed-over case, and a written-off invoice.
 
-Called once from `demo_data.simulate_history`, after the weeks of dunning, on the demo's today.
+Called from `demo_data.simulate_history`: `set_up_collection` before the weeks of dunning (the
+hand-overs they approve open cases), `show_collection` after them, on the demo's today.
 """
 
 from datetime import date
@@ -17,10 +18,9 @@ DEMO_RATES = {
 }
 
 
-def show_collection(env, bankrupt_debtor):
-    """The collection add-on at work: Incassobureau Noord receives the claim of a debtor who ignored
-    the notice of default (case, dossier, letter naming the agency); the bankrupt debtor's oldest
-    invoice is written off with VAT relief."""
+def set_up_collection(env):
+    """Before the weeks of dunning: Incassobureau Noord is the company's agency, so that every
+    hand-over the history approves opens a case and its letter names the agency."""
     company = env.company
     _enter_missing_rates(env)
     agency = env["debtor.dunning.collection.agency"].create(
@@ -59,6 +59,11 @@ def show_collection(env, bankrupt_debtor):
             "dunning_collection_income_account_id": income.id,
         }
     )
+
+
+def show_collection(env, bankrupt_debtor):
+    """On the demo's today: a debtor who ignored the notice of default is handed over by hand (a
+    reason given); the bankrupt debtor's oldest invoice is written off with VAT relief."""
     _hand_over_a_claim(env, bankrupt_debtor)
     _write_off_the_bankrupt_debtors_invoice(env, bankrupt_debtor)
 
@@ -87,6 +92,7 @@ def _hand_over_a_claim(env, bankrupt_debtor):
             ("partner_id.is_company", "=", True),
             ("partner_id.name", "!=", bankrupt_debtor),
             ("dunning_level_id.sequence", ">=", 5),
+            ("dunning_case_id", "=", False),
         ],
         order="invoice_date_due",
     )

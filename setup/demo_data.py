@@ -658,6 +658,7 @@ def simulate_history(env, base_url=None):
         # Also where the letters' payment links and QR codes point to.
         env["ir.config_parameter"].set_param("web.base.url", base_url)
     history = DemoHistory(env)
+    demo_collection.set_up_collection(history.env)
     for run_date in history.run_dates:
         for _name, step in HISTORY_STEPS:
             step(history, run_date)
