@@ -4,7 +4,7 @@
     "name": "Debtor Dunning",
     "summary": "Chase overdue invoices automatically: six-level dunning, blocks, "
     "archived letters and a collection dossier per invoice",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",
@@ -45,6 +45,10 @@
         "views/debtor_dunning_pay_online_templates.xml",
         "views/res_config_settings_views.xml",
         "views/debtor_dunning_call_outcome_views.xml",
+        "report/debtor_dunning_aging_report_views.xml",
+        "report/debtor_dunning_effectiveness_report_views.xml",
+        "report/debtor_dunning_trend_report_views.xml",
+        "views/debtor_dunning_overview_views.xml",
     ],
     "assets": {
         # The letters' PDF styles: Odoo's report styles without its web fonts (see

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import dunning_rules
+from . import kpi
 from . import res_company
 from . import debtor_dunning_policy
 from . import debtor_dunning_level
@@ -21,3 +22,6 @@ from . import res_company_portal
 from . import res_config_settings
 from . import debtor_dunning_debtor_message
 from . import ir_actions_report
+from . import debtor_dunning_kpi
+from . import debtor_dunning_overview
+from . import debtor_dunning_overview_queue
