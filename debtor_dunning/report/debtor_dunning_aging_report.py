@@ -31,6 +31,25 @@ class DebtorDunningAgingReport(models.Model):
     _auto = False
     _order = "partner_id, date_due, id"
     _rec_name = "move_id"
+    # Flushed before the view is read.
+    _depends = {
+        "account.move.line": ["move_id", "company_id", "account_id", "date", "date_maturity", "balance", "reconciled"],
+        "account.move": [
+            "state",
+            "move_type",
+            "payment_state",
+            "commercial_partner_id",
+            "company_id",
+            "invoice_date_due",
+            "invoice_date",
+            "date",
+        ],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+        "account.account": ["account_type"],
+        "debtor.dunning.communication.line": ["move_id", "level_id", "date", "is_preview", "is_cancelled"],
+        "debtor.dunning.communication": ["state"],
+        "debtor.dunning.block": ["move_id", "partner_id", "company_id", "state", "date_start", "date_end"],
+    }
 
     as_of_date = fields.Date(string="As Of", readonly=True)
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)

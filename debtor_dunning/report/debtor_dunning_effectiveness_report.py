@@ -24,6 +24,38 @@ class DebtorDunningEffectivenessReport(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "communication_id"
+    # Flushed before the view is read.
+    _depends = {
+        "debtor.dunning.communication.line": [
+            "communication_id",
+            "move_id",
+            "level_id",
+            "date",
+            "amount_residual",
+            "is_preview",
+            "is_cancelled",
+        ],
+        "debtor.dunning.communication": [
+            "state",
+            "policy_id",
+            "partner_id",
+            "company_id",
+            "email_state",
+            "letter_state",
+            "sms_number",
+            "channel_call",
+        ],
+        "account.move": [
+            "amount_total_signed",
+            "amount_total",
+            "payment_state",
+            "journal_id",
+            "origin_payment_id",
+            "statement_line_id",
+        ],
+        "account.move.line": ["move_id"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+    }
 
     communication_id = fields.Many2one("debtor.dunning.communication", string="Letter", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)

@@ -10,3 +10,4 @@ from . import debtor_dunning_arrangement_direct_debit
 from . import account_move
 from . import res_partner
 from . import debtor_dunning_run
+from . import debtor_dunning_overview

@@ -1,11 +1,20 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.addons.debtor_dunning.models.dunning_rules import CHASED_MOVE_TYPES
+from odoo.fields import Domain
 
 from .statutory import LIMITATION_YEARS, LIMITATION_YEARS_CONSUMER_PURCHASE, limitation_date
+
+# An open invoice is flagged this many days before it is time-barred.
+LIMITATION_WARNING_DAYS = 90
+# VAT on an invoice still unpaid this long after its due date may be reclaimed (art. 29 Wet OB).
+VAT_RELIEF_AFTER = relativedelta(years=1)
 
 
 class AccountMove(models.Model):
@@ -108,6 +117,67 @@ class AccountMove(models.Model):
             move.dunning_limitation_date = limitation_date(
                 move.invoice_date_due, reminders.get(move._origin.id, ()), years=years
             )
+
+    dunning_limitation_soon = fields.Boolean(
+        string="Time-barred Soon",
+        compute="_compute_dunning_flags",
+        search="_search_dunning_limitation_soon",
+        help="Open and time-barred within 90 days.",
+    )
+    dunning_vat_relief_due = fields.Boolean(
+        string="VAT Relief Due",
+        compute="_compute_dunning_flags",
+        search="_search_dunning_vat_relief_due",
+        help="Unpaid a year after its due date, with VAT, and no relief booked yet.",
+    )
+
+    @api.model
+    def _dunning_limitation_soon_domain(self, today=None):
+        """Open invoices time-barred within `LIMITATION_WARNING_DAYS` of `today`: the one rule the
+        search filter, the debtor's warning and the overview's work queue read."""
+        today = today or fields.Date.context_today(self)
+        return Domain(
+            [
+                ("dunning_limitation_date", "<=", today + timedelta(days=LIMITATION_WARNING_DAYS)),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+
+    @api.model
+    def _dunning_vat_relief_due_domain(self, today=None):
+        """Invoices whose VAT may be reclaimed and was not: unpaid `VAT_RELIEF_AFTER` past their due date."""
+        today = today or fields.Date.context_today(self)
+        return Domain(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", "<", today - VAT_RELIEF_AFTER),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("dunning_vat_relief_move_id", "=", False),
+                ("amount_tax", "!=", 0),
+            ]
+        )
+
+    def _compute_dunning_flags(self):
+        saved = self.filtered("id")
+        soon = self.search(Domain("id", "in", saved.ids) & self._dunning_limitation_soon_domain()) if saved else saved
+        relief = self.search(Domain("id", "in", saved.ids) & self._dunning_vat_relief_due_domain()) if saved else saved
+        for move in self:
+            move.dunning_limitation_soon = move in soon
+            move.dunning_vat_relief_due = move in relief
+
+    def _search_dunning_limitation_soon(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        domain = self._dunning_limitation_soon_domain()
+        return domain if (True in value) == (operator == "in") else ~domain
+
+    def _search_dunning_vat_relief_due(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        domain = self._dunning_vat_relief_due_domain()
+        return domain if (True in value) == (operator == "in") else ~domain
 
     def _dunning_handed_over(self):
         """These invoices that an agency collects now."""

@@ -1,10 +1,7 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from odoo import fields, models
-
-LIMITATION_WARNING_DAYS = 90
+from odoo.fields import Domain
 
 
 class ResPartner(models.Model):
@@ -17,15 +14,10 @@ class ResPartner(models.Model):
     )
 
     def _compute_dunning_limitation_soon_count(self):
-        limit = fields.Date.context_today(self) + timedelta(days=LIMITATION_WARNING_DAYS)
+        Move = self.env["account.move"]
         counts = dict(
-            self.env["account.move"]._read_group(
-                [
-                    ("commercial_partner_id", "in", self.ids),
-                    ("dunning_limitation_date", "<=", limit),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
+            Move._read_group(
+                Domain("commercial_partner_id", "in", self.ids) & Move._dunning_limitation_soon_domain(),
                 ["commercial_partner_id"],
                 ["__count"],
             )

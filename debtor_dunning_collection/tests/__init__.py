@@ -8,3 +8,4 @@ from . import test_collection_handoff
 from . import test_collection_payment
 from . import test_collection_write_off
 from . import test_collection_security
+from . import test_collection_overview
