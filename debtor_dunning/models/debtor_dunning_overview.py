@@ -44,47 +44,47 @@ class DebtorDunningOverview(models.TransientModel):
     company_names = fields.Char(string="Companies", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     previous_date = fields.Date(string="End of Previous Month", readonly=True)
-    month_label = fields.Char(readonly=True)
-    quarter_label = fields.Char(readonly=True)
+    month_label = fields.Char(string="Last Month", readonly=True)
+    quarter_label = fields.Char(string="Last Quarter", readonly=True)
     receivable_amount = fields.Monetary(string="Total Receivable", readonly=True)
-    receivable_amount_previous = fields.Monetary(readonly=True)
+    receivable_amount_previous = fields.Monetary(string="Total Receivable Before", readonly=True)
     overdue_amount = fields.Monetary(string="Overdue", readonly=True)
-    overdue_amount_previous = fields.Monetary(readonly=True)
+    overdue_amount_previous = fields.Monetary(string="Overdue Before", readonly=True)
     overdue_share = fields.Float(string="Overdue Share (%)", digits=(16, 1), readonly=True)
-    overdue_share_previous = fields.Float(digits=(16, 1), readonly=True)
+    overdue_share_previous = fields.Float(string="Overdue Share Before (%)", digits=(16, 1), readonly=True)
     dso = fields.Float(string="DSO (days)", digits=(16, 1), readonly=True, help="Days sales outstanding, countback.")
-    dso_previous = fields.Float(digits=(16, 1), readonly=True)
+    dso_previous = fields.Float(string="DSO Before (days)", digits=(16, 1), readonly=True)
     add_days = fields.Float(
         string="ADD (days)",
         digits=(16, 1),
         readonly=True,
         help="Average days delinquent: DSO less the best possible DSO.",
     )
-    add_days_previous = fields.Float(digits=(16, 1), readonly=True)
+    add_days_previous = fields.Float(string="ADD Before (days)", digits=(16, 1), readonly=True)
     cei_month = fields.Float(
         string="CEI Last Month (%)", digits=(16, 1), readonly=True, help="Collection effectiveness index."
     )
-    cei_month_previous = fields.Float(digits=(16, 1), readonly=True)
+    cei_month_previous = fields.Float(string="CEI the Month Before (%)", digits=(16, 1), readonly=True)
     cei_quarter = fields.Float(string="CEI Last Quarter (%)", digits=(16, 1), readonly=True)
-    cei_quarter_previous = fields.Float(digits=(16, 1), readonly=True)
+    cei_quarter_previous = fields.Float(string="CEI the Quarter Before (%)", digits=(16, 1), readonly=True)
     collected_after_reminder = fields.Monetary(
         string="Collected after a Reminder",
         readonly=True,
         help="Paid this month on invoices that had received a reminder.",
     )
-    collected_after_reminder_previous = fields.Monetary(readonly=True)
+    collected_after_reminder_previous = fields.Monetary(string="Collected after a Reminder Last Month", readonly=True)
     aging_current = fields.Monetary(string="Current", readonly=True)
     aging_1_30 = fields.Monetary(string="1-30 Days", readonly=True)
     aging_31_60 = fields.Monetary(string="31-60 Days", readonly=True)
     aging_61_90 = fields.Monetary(string="61-90 Days", readonly=True)
     aging_90_plus = fields.Monetary(string="More than 90 Days", readonly=True)
-    aging_current_share = fields.Float(readonly=True)
-    aging_1_30_share = fields.Float(readonly=True)
-    aging_31_60_share = fields.Float(readonly=True)
-    aging_61_90_share = fields.Float(readonly=True)
-    aging_90_plus_share = fields.Float(readonly=True)
+    aging_current_share = fields.Float(string="Current (%)", readonly=True)
+    aging_1_30_share = fields.Float(string="1-30 Days (%)", readonly=True)
+    aging_31_60_share = fields.Float(string="31-60 Days (%)", readonly=True)
+    aging_61_90_share = fields.Float(string="61-90 Days (%)", readonly=True)
+    aging_90_plus_share = fields.Float(string="More than 90 Days (%)", readonly=True)
     queue_ids = fields.One2many("debtor.dunning.overview.queue", "overview_id", string="Work Queue", readonly=True)
-    warning_message = fields.Text(readonly=True)
+    warning_message = fields.Text(string="Warnings", readonly=True)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -210,11 +210,21 @@ class DebtorDunningOverview(models.TransientModel):
         """
         today = fields.Date.context_today(self)
         companies = [("company_id", "in", self.env.companies.ids)]
+        # The words first: Odoo's string extraction mistakes the domains' tuples after them for more words.
+        label = {
+            "letters_to_approve": self.env._("Letters awaiting approval"),
+            "letters_to_print": self.env._("Letters to print"),
+            "calls_due": self.env._("Calls due today"),
+            "messages_unanswered": self.env._("Debtor messages unanswered"),
+            "promises_expired": self.env._("Promises to pay expired unpaid"),
+            "letters_failed": self.env._("Letters that failed to send"),
+            "runs_failed": self.env._("Runs that failed (last %s days)", FAILED_RUN_QUEUE_DAYS),
+        }
         return [
             {
                 "code": "letters_to_approve",
                 "sequence": 10,
-                "label": self.env._("Letters awaiting approval"),
+                "label": label["letters_to_approve"],
                 "model": "debtor.dunning.communication",
                 "domain": [("state", "=", "to_approve"), *companies],
                 "action": "debtor_dunning.action_debtor_dunning_communication_to_approve",
@@ -222,7 +232,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "letters_to_print",
                 "sequence": 20,
-                "label": self.env._("Letters to print"),
+                "label": label["letters_to_print"],
                 "model": "debtor.dunning.communication",
                 "domain": [("letter_state", "=", "to_print"), ("state", "=", "sent"), *companies],
                 "action": "debtor_dunning.action_debtor_dunning_communication_to_print",
@@ -230,7 +240,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "calls_due",
                 "sequence": 30,
-                "label": self.env._("Calls due today"),
+                "label": label["calls_due"],
                 "model": "debtor.dunning.communication",
                 "domain": [
                     ("call_state", "=", "planned"),
@@ -242,7 +252,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "messages_unanswered",
                 "sequence": 40,
-                "label": self.env._("Debtor messages unanswered"),
+                "label": label["messages_unanswered"],
                 "model": "debtor.dunning.debtor.message",
                 "domain": [("state", "=", "open"), *companies],
                 "action": "debtor_dunning.action_debtor_dunning_debtor_message",
@@ -250,7 +260,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "promises_expired",
                 "sequence": 50,
-                "label": self.env._("Promises to pay expired unpaid"),
+                "label": label["promises_expired"],
                 "model": "debtor.dunning.block",
                 "domain": [("id", "in", self._expired_unpaid_promise_ids(today)), *companies],
                 "action": "debtor_dunning.action_debtor_dunning_block",
@@ -258,7 +268,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "letters_failed",
                 "sequence": 200,
-                "label": self.env._("Letters that failed to send"),
+                "label": label["letters_failed"],
                 "model": "debtor.dunning.communication",
                 "domain": [("state", "=", "failed"), *companies],
                 "action": "debtor_dunning.action_debtor_dunning_communication",
@@ -266,7 +276,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "runs_failed",
                 "sequence": 210,
-                "label": self.env._("Runs that failed (last %s days)", FAILED_RUN_QUEUE_DAYS),
+                "label": label["runs_failed"],
                 "model": "debtor.dunning.run",
                 "domain": [
                     ("state", "=", "failed"),

@@ -16,10 +16,10 @@ class DebtorDunningOverviewQueue(models.TransientModel):
     code = fields.Char(required=True)
     name = fields.Char(string="To Do", required=True)
     count = fields.Integer(string="Count")
-    res_model = fields.Char(required=True)
+    res_model = fields.Char(string="Model", required=True)
     # Dates in the domain are stored as their ISO strings, which the ORM reads back as dates.
     domain = fields.Json(required=True)
-    action_xmlid = fields.Char()
+    action_xmlid = fields.Char(string="Window Action")
 
     def action_open(self):
         """The records counted, in the item's own action (its views and context) when it names one."""

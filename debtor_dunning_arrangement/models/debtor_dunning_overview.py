@@ -14,12 +14,18 @@ class DebtorDunningOverview(models.TransientModel):
         monday = today - timedelta(days=today.weekday())
         companies = [("company_id", "in", self.env.companies.ids)]
         arrangements = "debtor_dunning_arrangement.debtor_dunning_arrangement_action"
+        # The words first: Odoo's string extraction mistakes the domains' tuples after them for more words.
+        label = {
+            "arrangements_proposed": self.env._("Payment arrangements proposed"),
+            "arrangements_broken": self.env._("Payment arrangements broken this week"),
+            "instalments_due": self.env._("Instalments due this week"),
+        }
         return [
             *queue,
             {
                 "code": "arrangements_proposed",
                 "sequence": 60,
-                "label": self.env._("Payment arrangements proposed"),
+                "label": label["arrangements_proposed"],
                 "model": "debtor.dunning.arrangement",
                 "domain": [("state", "=", "proposed"), *companies],
                 "action": arrangements,
@@ -27,7 +33,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "arrangements_broken",
                 "sequence": 65,
-                "label": self.env._("Payment arrangements broken this week"),
+                "label": label["arrangements_broken"],
                 "model": "debtor.dunning.arrangement",
                 "domain": [("state", "=", "broken"), ("date_broken", ">=", monday), *companies],
                 "action": arrangements,
@@ -35,7 +41,7 @@ class DebtorDunningOverview(models.TransientModel):
             {
                 "code": "instalments_due",
                 "sequence": 70,
-                "label": self.env._("Instalments due this week"),
+                "label": label["instalments_due"],
                 "model": "debtor.dunning.arrangement.instalment",
                 "domain": [
                     ("arrangement_id.state", "=", "active"),

@@ -41,7 +41,7 @@ class DebtorDunningWriteOffReport(models.Model):
     date = fields.Date(readonly=True)
     case_id = fields.Many2one("debtor.dunning.collection.case", string="Collection Case", readonly=True)
     agency_id = fields.Many2one("debtor.dunning.collection.agency", string="Agency", readonly=True)
-    written_off = fields.Boolean(readonly=True)
+    written_off = fields.Boolean(string="Invoice Written Off", readonly=True)
     amount_written_off = fields.Monetary(string="Written Off", currency_field="currency_id", readonly=True)
     amount_vat_relief = fields.Monetary(string="VAT Reclaimed", currency_field="currency_id", readonly=True)
     amount_vat_due_again = fields.Monetary(string="VAT Due Again", currency_field="currency_id", readonly=True)
