@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The Credit Control overview and reports on a ledger with history: 100,000 invoices, letters, payments.
+
+    .venv/bin/python tests/benchmark/bench_reports.py --size 100000
+
+`bench_reports_N` (a database with `debtor_dunning`) gets N open invoices over N/4 debtors
+(generate_invoices.py, due 1 to 200 days before the letter date, by default 40 days ago); the
+dunning run of that day (bench_worker.py); then generate_history.py: the run's letters marked sent,
+20 % of the invoices paid in full and 10 % partly by bank entries dated after the letters, and a
+Credit Controller user. Each page then in a fresh process (bench_reports_worker.py) as that user:
+the overview, the aged receivable (pivot and list, today and as of the end of last month), which
+letter works, the trend. A measurement over its target is profiled again (cProfile, SQL by
+statement, EXPLAIN ANALYZE of the slowest). Writes the section "Credit Control overview and
+reports" of RESULTS.md. See tests/benchmark/README.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import run_benchmark as rb
+
+devenv = rb.devenv
+TEMPLATE_DB = "bench_reports_template"
+CONFIG_NAME = "odoo-bench-reports.conf"
+SECTION = "## Credit Control overview and reports"
+TARGETS = {
+    "overview": 2.0,
+    "aging_pivot": 3.0,
+    "aging_list": 3.0,
+    "aging_past_pivot": 3.0,
+    "aging_past_list": 3.0,
+    "effectiveness": 3.0,
+    "trend": 3.0,
+}
+LABELS = {
+    "overview": "Overview: `action_open()` + the form's `web_read` (tiles, aging, queue lines)",
+    "aging_pivot": "Aged Receivable, pivot (debtor × bucket), today",
+    "aging_list": "Aged Receivable, list: first page of 80",
+    "aging_past_pivot": "Aged Receivable as of the end of last month, pivot",
+    "aging_past_list": "Aged Receivable as of the end of last month, list: first page of 80",
+    "effectiveness": "Which Letter Works, pivot (level × month, 8 measures)",
+    "trend": "Trend: `action_open()` (24 months) + the list's `web_search_read`",
+}
+
+
+def write_config(py, odoo_dir, pg, source):
+    """.local/odoo-bench-reports.conf: the benchmark's config (port 8569) without OCA's add-ons."""
+    logfile = os.path.join(devenv.LOG_DIR, "odoo-bench-reports.log")
+    path = devenv.write_config(py, odoo_dir, pg, name=CONFIG_NAME, logfile=logfile)
+    paths = [p for p in devenv.odoo_addons_paths(odoo_dir) if p != rb.ROOT] + [source]
+    with open(path) as handle:
+        lines = handle.read().splitlines()
+    replaced = {"addons_path": ",".join(paths), "http_port": str(rb.HTTP_PORT)}
+    lines = [
+        f"{line.split('=')[0].strip()} = {replaced[line.split('=')[0].strip()]}"
+        if line.split("=")[0].strip() in replaced
+        else line
+        for line in lines
+    ]
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
+
+
+def build_template(py, config, postgres):
+    """bench_reports_template: dev_base (account installed) when present, else a new database; debtor_dunning."""
+    postgres.drop(TEMPLATE_DB)
+    if postgres.exists("dev_base"):
+        postgres.create(TEMPLATE_DB, template="dev_base")
+    rb.say(f"Installing debtor_dunning in {TEMPLATE_DB}")
+    devenv.run(devenv.odoo_cmd(py, config, "-d", TEMPLATE_DB, "-i", "debtor_dunning", "--stop-after-init"), cwd=rb.ROOT)
+
+
+VACUUMED = (
+    "account_move, account_move_line, account_partial_reconcile, account_full_reconcile, res_partner,"
+    " debtor_dunning_communication, debtor_dunning_communication_line, mail_message, mail_followers"
+)
+
+
+def vacuum(postgres, db):
+    postgres.sql(db, f"VACUUM ANALYZE {VACUUMED}")
+
+
+def script(py, config, db, name, *extra):
+    """One of the generators in a fresh process; its last stdout line is JSON."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [py, os.path.join(rb.HERE, name), "-c", config, "-d", db, *extra],
+        cwd=rb.ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["process_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def measure(py, config, db, name, profile=None):
+    cmd = [py, os.path.join(rb.HERE, "bench_reports_worker.py"), "-c", config, "-d", db, "--measure", name]
+    if profile:
+        cmd += ["--profile", profile]
+    out = subprocess.run(cmd, cwd=rb.ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def build(py, config, postgres, args):
+    db = f"bench_reports_{args.size}"
+    letter_date = (args.as_of - datetime.timedelta(days=args.letter_days)).isoformat()
+    postgres.drop(db)
+    postgres.create(db, template=TEMPLATE_DB)
+    rb.say(f"{db}: {args.size} invoices over {args.size // 4} debtors, due 1-200 days before {letter_date}")
+    data = {"db": db, "letter_date": letter_date}
+    data["invoices"] = script(py, config, db, "generate_invoices.py", "--count", str(args.size), "--date", letter_date)
+    vacuum(postgres, db)
+    rb.say(f"{db}: the dunning run of {letter_date}")
+    run = rb.worker(py, config, db, "ours", ["--date", letter_date])
+    if run["errors"] or not run["letters_decided"]:
+        raise devenv.SetupError(f"The run did not decide letters as expected: {json.dumps(run)}")
+    data["run"] = {
+        key: run[key] for key in ("seconds", "evaluated", "letters_decided", "communications", "communication_lines")
+    }
+    rb.say(f"{db}: letters sent, {args.paid:.0%} paid and {args.partly:.0%} partly paid after them")
+    data["history"] = script(
+        py,
+        config,
+        db,
+        "generate_history.py",
+        "--letter-date",
+        letter_date,
+        "--as-of",
+        args.as_of.isoformat(),
+        "--paid",
+        str(args.paid),
+        "--partly",
+        str(args.partly),
+    )
+    rb.say(f"{db}: {json.dumps(data['history'])[:400]}")
+    vacuum(postgres, db)
+    return data
+
+
+def run_measures(py, config, db, args):
+    rows = {}
+    for name in args.measures:
+        rb.say(f"{db}: {name}")
+        rows[name] = measure(py, config, db, name)
+        rb.say(f"  {rows[name]['seconds']} s, {rows[name]['queries']} queries, peak {rows[name]['peak_mb']} MB")
+    for name, row in rows.items():
+        if args.profile or row["seconds"] >= TARGETS[name]:
+            path = os.path.join(rb.BENCH_LOCAL, f"profile-reports-{name}-{args.size}.txt")
+            rb.say(f"{db}: profiling {name} ({os.path.relpath(path, rb.ROOT)})")
+            profiled = measure(py, config, db, name, profile=path)
+            row["profile"] = {
+                "report": os.path.relpath(path, rb.ROOT),
+                "seconds": profiled["seconds"],
+                "sql_seconds": profiled["sql_seconds"],
+                "sql_top": profiled["sql_top"],
+                "slowest": profiled["slowest"][:1],
+            }
+    return rows
+
+
+# --------------------------------------------------------------------------- report
+def _plan_summary(plan, lines=14):
+    """The plan's top nodes and its timing lines, for RESULTS.md."""
+    if not plan:
+        return ""
+    kept = [line for line in plan.splitlines() if "->" in line or not line.startswith(" ")]
+    kept = [line for line in kept if "Buffers:" not in line][:lines]
+    tail = [line for line in plan.splitlines() if line.startswith(("Planning Time", "Execution Time"))]
+    return "\n".join(kept + [line for line in tail if line not in kept])
+
+
+def render(data, rows, args, source_label, load):
+    inv, hist, run = data["invoices"], data["history"], data["run"]
+    table = [
+        "| measurement | seconds | target | queries | peak MB | what it read |",
+        "|---|---|---|---|---|---|",
+    ]
+    verdicts = []
+    for name, row in rows.items():
+        target = TARGETS[name]
+        ok = row["seconds"] < target
+        if "groups" in row:
+            read = f"{row['records']:,} rows in {sum(row['groups']):,} groups ({'/'.join(map(str, row['groups']))})"
+        elif name == "overview":
+            read = f"{row['fields_read']} fields, {row['queue_lines']} queue lines"
+        else:
+            read = f"{row['rows_read']} of {row['length']:,} rows, {row['fields_read']} fields"
+        table.append(
+            f"| {LABELS[name]} | {row['seconds']:.2f} | < {target:.0f} s {'met' if ok else '**MISSED**'} "
+            f"| {row['queries']} | {row['peak_mb']:.0f} | {read} |"
+        )
+        if not ok:
+            verdicts.append(name)
+    missed = (
+        "All targets met."
+        if not verdicts
+        else f"Missed: {', '.join(LABELS[name].split(':')[0] for name in verdicts)} (diagnosis below)."
+    )
+    profiles = []
+    for name, row in rows.items():
+        profile = row.get("profile")
+        if not profile:
+            continue
+        slowest = (profile.get("slowest") or [{}])[0]
+        profiles += [
+            f"### {LABELS[name]}",
+            "",
+            f"Profiled run: {profile['seconds']:.2f} s, of which SQL {profile['sql_seconds']:.2f} s "
+            f"(report: `{profile['report']}`, not committed). Statements by total time:",
+            "",
+            "| calls | seconds | statement |",
+            "|---|---|---|",
+            *[
+                f"| {calls} | {seconds:.2f} | `{shape.replace('|', '/')}` |"
+                for calls, seconds, shape in profile["sql_top"]
+            ],
+            "",
+            f"Slowest statement ({slowest.get('seconds', 0):.2f} s), EXPLAIN (ANALYZE, BUFFERS), top of the plan:",
+            "",
+            "```",
+            _plan_summary(slowest.get("plan")),
+            "```",
+            "",
+        ]
+    details = (
+        f"- Invoices: {inv['invoices']:,} over {inv['debtors']:,} debtors, due 1-200 days before the letter date "
+        f"{data['letter_date']} (generated in {inv['process_seconds']} s)\n"
+        f"- The run of {data['letter_date']}: {run['letters_decided']:,} letters ({run['communication_lines']:,} "
+        f"invoice lines) in {run['seconds']:.1f} s; all {hist['letters_sent']:,} marked sent "
+        f"(SQL, as the sending cron leaves them)\n"
+        f"- Payments, after the letters (1-{args.letter_days} days, up to {args.as_of}): "
+        f"{hist['paid_full']:,} invoices paid in full ({hist['paid_full_share']:.0%}), {hist['paid_partly']:,} "
+        f"partly ({hist['paid_partly_share']:.0%}, 25-75 % of the amount); one bank entry each, reconciled. "
+        f"Set-based SQL copies of one payment made and "
+        f"reconciled through the ORM (`generate_history.py`): {hist['payment_moves']:,} entries, "
+        f"{hist['payment_lines']:,} lines, {hist['partials']:,} partial and {hist['full_reconciles']:,} full "
+        f"reconciliations in {hist['seconds_total']} s; checked over all rows in SQL and on a sample of "
+        f"{hist['sample']['sampled']} through the ORM (payment state, residual, payments widget; "
+        f"{len(hist['sample']['recomputed_fields'])} stored fields depending on the reconciliation recomputed by "
+        f"the ORM and equal to what SQL wrote; matching numbers as `_update_matching_number` sets them)\n"
+        f"- The overview read: receivable {rows.get('overview', {}).get('receivable', 0):,.2f}, overdue "
+        f"{rows.get('overview', {}).get('overdue', 0):,.2f}, DSO {rows.get('overview', {}).get('dso', 0)}, "
+        f"collected after a reminder this month {rows.get('overview', {}).get('collected_after_reminder', 0):,.2f}\n"
+        f"- Load average (1 min) before/after each measurement: "
+        + ", ".join(f"{name} {row['load_before']}/{row['load_after']}" for name, row in rows.items())
+        + f"; before/after all measurements {load[0]}/{load[1]}\n"
+        f"- Database {data.get('db_mb', 0):,.0f} MB"
+    )
+    return f"""{SECTION}
+
+Produced by `{" ".join(["tests/benchmark/bench_reports.py", *sys.argv[1:]])}`
+on {datetime.datetime.now():%Y-%m-%d %H:%M} (as of {args.as_of}; code from the {source_label};
+machine: {rb._machine()}).
+Each measurement in a fresh process as a Credit Controller limited to the company (group
+`debtor_dunning.group_debtor_dunning_controller`, not manager), registry loaded and views read before
+the clock, timed until the commit; the RPC methods the Odoo 19 web client calls (`web_read`,
+`formatted_read_grouping_sets` for the pivot, `web_search_read` with `count_limit` 10,001 for a list).
+Peak MB is the process's `ru_maxrss`.
+
+{chr(10).join(table)}
+
+{missed}
+
+{chr(10).join(profiles)}
+{details}
+"""
+
+
+def write_section(text, path):
+    """Replace this section of RESULTS.md (up to the next `## `), or append it; the others are kept."""
+    current = ""
+    if os.path.exists(path):
+        with open(path) as handle:
+            current = handle.read()
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## (?!#)|\Z)", re.S | re.M)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _m: text.rstrip() + "\n\n", current)
+    else:
+        updated = current.rstrip() + "\n\n" + text
+    with open(path, "w") as handle:
+        handle.write(updated.rstrip() + "\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000, help="open invoices (over size/4 debtors)")
+    parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=datetime.date.today())
+    parser.add_argument("--letter-days", type=int, default=40, help="the run and its letters, this many days ago")
+    parser.add_argument("--paid", type=float, default=0.20, help="share of the invoices paid in full")
+    parser.add_argument("--partly", type=float, default=0.10, help="share of the invoices paid partly")
+    parser.add_argument("--measures", default=",".join(TARGETS), help="comma-separated, of: " + ", ".join(TARGETS))
+    parser.add_argument("--profile", action="store_true", help="profile every measurement, not only those missed")
+    parser.add_argument("--git-rev", help="our add-ons at this commit (git archive) instead of the work tree")
+    parser.add_argument("--reuse", action="store_true", help="measure bench_reports_N as it is (no rebuild)")
+    parser.add_argument("--reuse-template", action="store_true", help=f"use {TEMPLATE_DB} when it exists")
+    parser.add_argument("--keep", action="store_true", help="keep bench_reports_N and the template")
+    parser.add_argument("--results", default=rb.RESULTS)
+    args = parser.parse_args(argv)
+    args.measures = [name for name in args.measures.split(",") if name]
+    started = time.perf_counter()
+    try:
+        py, odoo_dir, pg = devenv.prepare("tests/benchmark/bench_reports.py")
+        source, source_label = rb.addons_source(args.git_rev)
+        config = write_config(py, odoo_dir, pg, source)
+        postgres = rb.Postgres(pg)
+        db = f"bench_reports_{args.size}"
+        state = os.path.join(rb.BENCH_LOCAL, f"{db}.json")
+        if args.reuse:
+            with open(state) as handle:
+                data = json.load(handle)
+        else:
+            if not (args.reuse_template and postgres.exists(TEMPLATE_DB)):
+                build_template(py, config, postgres)
+            data = build(py, config, postgres, args)
+            with open(state, "w") as handle:
+                json.dump(data, handle)
+        data["db_mb"] = postgres.size_mb(db)
+        load_before = round(os.getloadavg()[0], 2)
+        rows = run_measures(py, config, db, args)
+        load = (load_before, round(os.getloadavg()[0], 2))
+        if not args.keep:
+            postgres.drop(db)
+            postgres.drop(TEMPLATE_DB)
+    except devenv.SetupError as error:
+        print(f"\n[benchmark] ERROR: {error}", file=sys.stderr, flush=True)
+        return 2
+    except subprocess.CalledProcessError as error:
+        print(f"\n[benchmark] ERROR: command failed ({error.returncode}): {error.cmd}", file=sys.stderr, flush=True)
+        return 1
+    text = render(data, rows, args, source_label, load)
+    write_section(text, args.results)
+    print(text)
+    rb.say(f"Done in {time.perf_counter() - started:.0f} s; written to {os.path.relpath(args.results, rb.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
