@@ -241,6 +241,7 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
         [[credit_notes]] = _psql("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_refund'", database)
         assert int(credit_notes) >= 2
         _assert_demo_shows_the_dunning_at_work(database)
+        _assert_overview_is_populated(port, database, login["result"]["uid"])
 
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
         time.sleep(3)
@@ -261,6 +262,42 @@ def test_the_fonts_the_letters_are_set_in_are_installed():
     for family in ("Lato", "DejaVu Sans"):
         found = subprocess.run(["fc-list", f":family={family}", "family"], capture_output=True, text=True)
         assert found.stdout.strip(), f"fontconfig does not know {family}: setup/test should have installed it"
+
+
+def _assert_overview_is_populated(port, database, uid):
+    """The Credit Control app opens on figures, an aging and work to do, without warnings."""
+
+    def call(model, method, *args, **kwargs):
+        answer = _json_rpc(
+            f"http://127.0.0.1:{port}/jsonrpc",
+            {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [database, uid, "admin", model, method, list(args), kwargs],
+            },
+        )
+        assert "result" in answer, answer
+        return answer["result"]
+
+    landing = call("debtor.dunning.overview", "action_open")
+    [overview] = call(
+        "debtor.dunning.overview",
+        "read",
+        [landing["res_id"]],
+        ["receivable_amount", "overdue_amount", "dso", "cei_month", "collected_after_reminder", "warning_message"]
+        + [f"aging_{bucket}" for bucket in ("current", "1_30", "31_60", "61_90", "90_plus")]
+        + ["queue_ids"],
+    )
+    assert overview["receivable_amount"] > 0 and 0 < overview["overdue_amount"] <= overview["receivable_amount"]
+    assert overview["dso"] > 0 and overview["cei_month"] > 0 and overview["collected_after_reminder"] > 0, overview
+    assert all(overview[f"aging_{bucket}"] for bucket in ("current", "1_30", "31_60", "61_90", "90_plus")), overview
+    assert not overview["warning_message"], overview["warning_message"]
+    queue = {
+        line["code"]: line["count"]
+        for line in call("debtor.dunning.overview.queue", "read", overview["queue_ids"], ["code", "count"])
+    }
+    for code in ("letters_to_approve", "letters_to_print", "calls_due", "messages_unanswered", "cases_to_approve"):
+        assert queue.get(code), (code, queue)
 
 
 def _assert_demo_shows_the_dunning_at_work(database):

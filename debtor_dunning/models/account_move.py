@@ -9,6 +9,7 @@ from .dunning_rules import (
     HELD_PAYMENT_STATES,
     OPEN_PAYMENT_STATES,
     InvoiceHistory,
+    boolean_search_domain,
     chased_due_date,
     chased_due_date_sql,
     expected_next_step,
@@ -131,10 +132,8 @@ class AccountMove(models.Model):
             move.dunning_is_chased = move.move_type in CHASED_MOVE_TYPES and move.state == "posted"
 
     def _search_dunning_is_chased(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
         chased = Domain([("move_type", "in", CHASED_MOVE_TYPES), ("state", "=", "posted")])
-        return chased if (True in value) == (operator == "in") else ~chased
+        return boolean_search_domain(chased, operator, value)
 
     @api.depends(
         "invoice_date_due",

@@ -246,6 +246,14 @@ def chased_move_sql(move):
     )
 
 
+def boolean_search_domain(domain, operator, value):
+    """The domain that searching a computed boolean field for `operator` `value` means, given the
+    `domain` of its true records (Odoo 19 searches booleans with "in" / "not in")."""
+    if operator not in ("in", "not in"):
+        return NotImplemented
+    return domain if (True in value) == (operator == "in") else ~domain
+
+
 def add_working_days(day, count):
     """`day` plus `count` working days (Saturdays and Sundays not counted)."""
     while count > 0:

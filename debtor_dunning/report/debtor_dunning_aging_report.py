@@ -128,3 +128,8 @@ class DebtorDunningAgingReport(models.Model):
             action["context"][f"search_default_bucket_{bucket}"] = 1
         action["display_name"] = self.env._("Aged Receivable as of %s", format_date(self.env, as_of))
         return action
+
+    def action_open_move(self):
+        """The document itself (invoice, credit note or payment entry)."""
+        self.ensure_one()
+        return self.move_id._get_records_action()

@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
 
 from .mollie_fake_server import FakeMollie
 
@@ -31,6 +32,14 @@ class DunningCommon(AccountTestInvoicingCommon):
         )
         cls.Run = cls.env["debtor.dunning.run"]
         cls.Communication = cls.env["debtor.dunning.communication"]
+
+    @classmethod
+    def _new_user(cls, login, group="debtor_dunning.group_debtor_dunning_controller", companies=None):
+        """A user of `group` (default Credit Controller) in `companies` only (default the company)."""
+        companies = companies or cls.company
+        return new_test_user(
+            cls.env, login=login, groups=group, company_id=companies[:1].id, company_ids=[Command.set(companies.ids)]
+        )
 
     @classmethod
     def _invoice(cls, due, amount=100.0, partner=None, currency=None, post=True):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..models.kpi import aging_bucket, aging_bucket_sql
@@ -36,13 +36,7 @@ class TestCreditControlReports(DunningCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.controller = new_test_user(
-            cls.env,
-            login="report_controller",
-            groups="debtor_dunning.group_debtor_dunning_controller",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.controller = cls._new_user("report_controller")
         cls.i1 = cls._booked(date(2026, 4, 10), date(2026, 5, 10), 1000.0)
         cls.i2 = cls._booked(date(2026, 5, 20), date(2026, 6, 19), 500.0)
         cls.i3 = cls._booked(date(2026, 3, 1), date(2026, 3, 31), 2000.0)
@@ -339,13 +333,7 @@ class TestCreditControlReports(DunningCommon):
         self.assertEqual(by_month[date(2025, 12, 1)].receivable, 0.0)
         self.assertEqual(sum(rows.mapped("written_off")), 0.0)
         # Each user reads only the rows he built.
-        colleague = new_test_user(
-            self.env,
-            login="report_colleague",
-            groups="debtor_dunning.group_debtor_dunning_controller",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        colleague = self._new_user("report_colleague")
         self.assertFalse(self.env["debtor.dunning.trend.report"].with_user(colleague).search([]))
 
     def test_trend_figures_equal_the_aging_summed(self):

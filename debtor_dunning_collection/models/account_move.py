@@ -6,7 +6,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.addons.debtor_dunning.models.dunning_rules import CHASED_MOVE_TYPES
+from odoo.addons.debtor_dunning.models.dunning_rules import CHASED_MOVE_TYPES, boolean_search_domain
 from odoo.fields import Domain
 
 from .statutory import LIMITATION_YEARS, LIMITATION_YEARS_CONSUMER_PURCHASE, limitation_date
@@ -168,16 +168,10 @@ class AccountMove(models.Model):
             move.dunning_vat_relief_due = move in relief
 
     def _search_dunning_limitation_soon(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        domain = self._dunning_limitation_soon_domain()
-        return domain if (True in value) == (operator == "in") else ~domain
+        return boolean_search_domain(self._dunning_limitation_soon_domain(), operator, value)
 
     def _search_dunning_vat_relief_due(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        domain = self._dunning_vat_relief_due_domain()
-        return domain if (True in value) == (operator == "in") else ~domain
+        return boolean_search_domain(self._dunning_vat_relief_due_domain(), operator, value)
 
     def _dunning_handed_over(self):
         """These invoices that an agency collects now."""

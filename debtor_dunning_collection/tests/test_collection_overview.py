@@ -5,7 +5,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CollectionCommon
 
@@ -20,13 +20,7 @@ class TestCollectionOverview(CollectionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.vat21 = cls.company_data["default_tax_sale"].copy({"name": "BTW 21%", "amount": 21.0})
-        cls.controller = new_test_user(
-            cls.env,
-            login="collection_overview_controller",
-            groups="debtor_dunning.group_debtor_dunning_controller",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.controller = cls._new_user("collection_overview_controller")
 
     def _invoice_21(self, due, amount=1000.0, partner=None):
         return self._create_invoice_one_line(
