@@ -530,12 +530,13 @@ def make_calls(history, on_date):
     """
     _work_call_tasks(history, on_date)
     if history.is_last_run(on_date):
-        _follow_up_reminders_by_phone(history, on_date - timedelta(days=1))
+        _follow_up_reminders_by_phone(history, on_date - timedelta(days=2))
 
 
 def _follow_up_reminders_by_phone(history, call_date):
-    """Yesterday the controller phoned the two most dunned debtors of the last two weeks: one promised
-    to pay within ten days (a block until then), the other was not reached (a new call tomorrow)."""
+    """Two days ago the controller phoned the two most dunned debtors of the last two weeks: one
+    promised to pay within ten days (a block until then), the other was not reached (a new call two
+    days later: today, on the overview's work queue)."""
     blocked = history.env["debtor.dunning.block"].search([("state", "=", "active")])
     open_invoices = history.open_invoices() - blocked.move_id
     letters = history.env["debtor.dunning.communication"].search(

@@ -242,8 +242,10 @@ class DebtorDunningOverview(models.TransientModel):
                 "sequence": 30,
                 "label": label["calls_due"],
                 "model": "debtor.dunning.communication",
+                # The letter's open call task (a call not reached plans the next one on the same
+                # letter); a done task is archived, which a search through the letter still finds.
                 "domain": [
-                    ("call_state", "=", "planned"),
+                    ("call_activity_id.active", "=", True),
                     ("call_activity_id.date_deadline", "<=", today),
                     *companies,
                 ],

@@ -257,9 +257,16 @@ class TestCreditControlReports(DunningCommon):
         self.env["debtor.dunning.run"].create(
             {"company_id": self.company.id, "date": TODAY - timedelta(days=2), "state": "failed"}
         )
+        call_today = self.debtor.activity_schedule("mail.mail_activity_data_call", date_deadline=TODAY)
+        call_tomorrow = self.debtor.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=TODAY + timedelta(1)
+        )
+        self.l1.write({"call_state": "planned", "call_activity_id": call_today.id})
+        self.l2.write({"call_state": "planned", "call_activity_id": call_tomorrow.id})
         with freeze_time(TODAY):
             overview = self.env["debtor.dunning.overview"].with_user(self.controller).create({})
         counts = {line.code: line.count for line in overview.queue_ids}
+        self.assertEqual(counts["calls_due"], 1)
         self.assertEqual(counts["letters_to_approve"], 1)
         self.assertEqual(counts["letters_failed"], 1)
         # The debtor's promise lapsed with I1, I3 and I4 still overdue; I5's was kept (paid).
@@ -272,6 +279,10 @@ class TestCreditControlReports(DunningCommon):
         opened = self.env[action["res_model"]].with_user(self.controller).search(action["domain"])
         self.assertEqual(opened, self.l3)
         self.assertFalse([key for key in action["context"] if key.startswith("search_default_")])
+        call_today.action_feedback(feedback="Reached: pays on Friday.")
+        with freeze_time(TODAY):
+            overview.action_refresh()
+        self.assertEqual({line.code: line.count for line in overview.queue_ids}["calls_due"], 0)
 
     def test_warning_when_the_run_did_not_run_yesterday(self):
         with freeze_time(TODAY):
