@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -149,13 +150,24 @@ def build(py, config, postgres, args):
 
 
 def run_measures(py, config, db, args):
+    """Each measurement `--repeat` times in turn (a fresh process each); the median is judged."""
+    runs = {name: [] for name in args.measures}
+    for attempt in range(args.repeat):
+        for name in args.measures:
+            rb.say(f"{db}: {name} ({attempt + 1}/{args.repeat})")
+            result = measure(py, config, db, name)
+            runs[name].append(result)
+            rb.say(f"  {result['seconds']} s, {result['queries']} queries, peak {result['peak_mb']} MB")
     rows = {}
-    for name in args.measures:
-        rb.say(f"{db}: {name}")
-        rows[name] = measure(py, config, db, name)
-        rb.say(f"  {rows[name]['seconds']} s, {rows[name]['queries']} queries, peak {rows[name]['peak_mb']} MB")
+    for name, results in runs.items():
+        row = dict(sorted(results, key=lambda r: r["seconds"])[len(results) // 2])  # the median run
+        row["runs"] = [r["seconds"] for r in results]
+        row["median"] = statistics.median(row["runs"])
+        row["peak_mb"] = max(r["peak_mb"] for r in results)
+        row["loads"] = [(r["load_before"], r["load_after"]) for r in results]
+        rows[name] = row
     for name, row in rows.items():
-        if args.profile or row["seconds"] >= TARGETS[name]:
+        if args.profile or row["median"] >= TARGETS[name]:
             path = os.path.join(rb.BENCH_LOCAL, f"profile-reports-{name}-{args.size}.txt")
             rb.say(f"{db}: profiling {name} ({os.path.relpath(path, rb.ROOT)})")
             profiled = measure(py, config, db, name, profile=path)
@@ -164,32 +176,35 @@ def run_measures(py, config, db, args):
                 "seconds": profiled["seconds"],
                 "sql_seconds": profiled["sql_seconds"],
                 "sql_top": profiled["sql_top"],
-                "slowest": profiled["slowest"][:1],
+                "slowest": [
+                    {key: value for key, value in entry.items() if key != "sql"} for entry in profiled["slowest"][:1]
+                ],
             }
     return rows
 
 
 # --------------------------------------------------------------------------- report
-def _plan_summary(plan, lines=14):
-    """The plan's top nodes and its timing lines, for RESULTS.md."""
+def _plan_summary(plan, lines=16):
+    """The plan's nodes down to `lines`, and its timing lines (planning, JIT, execution), for RESULTS.md."""
     if not plan:
         return ""
-    kept = [line for line in plan.splitlines() if "->" in line or not line.startswith(" ")]
-    kept = [line for line in kept if "Buffers:" not in line][:lines]
-    tail = [line for line in plan.splitlines() if line.startswith(("Planning Time", "Execution Time"))]
-    return "\n".join(kept + [line for line in tail if line not in kept])
+    every = plan.splitlines()
+    kept = [line for line in every if "->" in line or not line.startswith(" ")]
+    kept = [line for line in kept if not line.startswith(("Planning", "JIT", "Execution"))][:lines]
+    tail = [line.strip() for line in every if line.strip().startswith(("Planning Time", "Timing:", "Execution Time"))]
+    return "\n".join([*kept, "...", *tail])
 
 
 def render(data, rows, args, source_label, load):
     inv, hist, run = data["invoices"], data["history"], data["run"]
     table = [
-        "| measurement | seconds | target | queries | peak MB | what it read |",
-        "|---|---|---|---|---|---|",
+        "| measurement | seconds (median) | runs | target | queries | peak MB | what it read |",
+        "|---|---|---|---|---|---|---|",
     ]
     verdicts = []
     for name, row in rows.items():
         target = TARGETS[name]
-        ok = row["seconds"] < target
+        ok = row["median"] < target
         if "groups" in row:
             read = f"{row['records']:,} rows in {sum(row['groups']):,} groups ({'/'.join(map(str, row['groups']))})"
         elif name == "overview":
@@ -197,7 +212,8 @@ def render(data, rows, args, source_label, load):
         else:
             read = f"{row['rows_read']} of {row['length']:,} rows, {row['fields_read']} fields"
         table.append(
-            f"| {LABELS[name]} | {row['seconds']:.2f} | < {target:.0f} s {'met' if ok else '**MISSED**'} "
+            f"| {LABELS[name]} | {row['median']:.2f} | {', '.join(f'{r:.2f}' for r in row['runs'])} "
+            f"| < {target:.0f} s {'met' if ok else '**MISSED**'} "
             f"| {row['queries']} | {row['peak_mb']:.0f} | {read} |"
         )
         if not ok:
@@ -205,7 +221,7 @@ def render(data, rows, args, source_label, load):
     missed = (
         "All targets met."
         if not verdicts
-        else f"Missed: {', '.join(LABELS[name].split(':')[0] for name in verdicts)} (diagnosis below)."
+        else f"Missed ({len(verdicts)} of {len(rows)}): {', '.join(f'`{name}`' for name in verdicts)}; profiles below."
     )
     profiles = []
     for name, row in rows.items():
@@ -214,7 +230,7 @@ def render(data, rows, args, source_label, load):
             continue
         slowest = (profile.get("slowest") or [{}])[0]
         profiles += [
-            f"### {LABELS[name]}",
+            f"### `{name}`: {LABELS[name]}",
             "",
             f"Profiled run: {profile['seconds']:.2f} s, of which SQL {profile['sql_seconds']:.2f} s "
             f"(report: `{profile['report']}`, not committed). Statements by total time:",
@@ -226,7 +242,10 @@ def render(data, rows, args, source_label, load):
                 for calls, seconds, shape in profile["sql_top"]
             ],
             "",
-            f"Slowest statement ({slowest.get('seconds', 0):.2f} s), EXPLAIN (ANALYZE, BUFFERS), top of the plan:",
+            f"Slowest statement ({slowest.get('seconds', 0):.2f} s in the profiled run). EXPLAIN (ANALYZE, BUFFERS): "
+            f"execution {slowest.get('execution_ms') or 0:,.0f} ms, of which JIT compilation "
+            f"{slowest.get('jit_ms') or 0:,.0f} ms (jit = {slowest.get('jit_setting')}); the same with jit = off: "
+            f"{slowest.get('execution_jit_off_ms') or 0:,.0f} ms. Top of the plan:",
             "",
             "```",
             _plan_summary(slowest.get("plan")),
@@ -253,7 +272,9 @@ def render(data, rows, args, source_label, load):
         f"{rows.get('overview', {}).get('overdue', 0):,.2f}, DSO {rows.get('overview', {}).get('dso', 0)}, "
         f"collected after a reminder this month {rows.get('overview', {}).get('collected_after_reminder', 0):,.2f}\n"
         f"- Load average (1 min) before/after each measurement: "
-        + ", ".join(f"{name} {row['load_before']}/{row['load_after']}" for name, row in rows.items())
+        + "; ".join(
+            f"{name} " + ", ".join(f"{before}/{after}" for before, after in row["loads"]) for name, row in rows.items()
+        )
         + f"; before/after all measurements {load[0]}/{load[1]}\n"
         f"- Database {data.get('db_mb', 0):,.0f} MB"
     )
@@ -300,6 +321,7 @@ def main(argv=None):
     parser.add_argument("--paid", type=float, default=0.20, help="share of the invoices paid in full")
     parser.add_argument("--partly", type=float, default=0.10, help="share of the invoices paid partly")
     parser.add_argument("--measures", default=",".join(TARGETS), help="comma-separated, of: " + ", ".join(TARGETS))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the median is judged)")
     parser.add_argument("--profile", action="store_true", help="profile every measurement, not only those missed")
     parser.add_argument("--git-rev", help="our add-ons at this commit (git archive) instead of the work tree")
     parser.add_argument("--reuse", action="store_true", help="measure bench_reports_N as it is (no rebuild)")

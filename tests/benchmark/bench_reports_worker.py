@@ -25,6 +25,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 import time
 
@@ -239,21 +240,42 @@ class SlowestStatements:
         self.sql_db.Cursor.execute = self._original
 
     def explain(self, cr):
-        """EXPLAIN (ANALYZE, BUFFERS) of each SELECT kept; rolled back."""
+        """EXPLAIN (ANALYZE, BUFFERS) of each SELECT kept, as the server runs it and again with JIT off."""
         out = []
         for seconds, text in self.slowest:
             if not text.lstrip().upper().startswith(("SELECT", "WITH")):
-                out.append((seconds, text, None))
+                out.append({"seconds": round(seconds, 3), "sql": text, "plan": None})
                 continue
-            cr.execute("SAVEPOINT bench_explain")
-            try:
-                cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + text)
-                plan = "\n".join(row[0] for row in cr.fetchall())
-            except Exception as error:
-                plan = f"(EXPLAIN failed: {error})"
-            cr.execute("ROLLBACK TO SAVEPOINT bench_explain")
-            out.append((seconds, text, plan))
+            entry = {"seconds": round(seconds, 3), "sql": text}
+            cr.execute("SHOW jit")
+            entry["jit_setting"] = cr.fetchone()[0]
+            for key, setting in (("plan", None), ("plan_jit_off", "SET LOCAL jit = off")):
+                cr.execute("SAVEPOINT bench_explain")
+                try:
+                    if setting:
+                        cr.execute(setting)
+                    cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + text)
+                    entry[key] = "\n".join(row[0] for row in cr.fetchall())
+                except Exception as error:
+                    entry[key] = f"(EXPLAIN failed: {error})"
+                cr.execute("ROLLBACK TO SAVEPOINT bench_explain")
+            entry |= plan_times(entry["plan"], entry["plan_jit_off"])
+            out.append(entry)
         return out
+
+
+def plan_times(plan, plan_jit_off):
+    """Execution and JIT milliseconds read from the plans' last lines."""
+
+    def number(pattern, text):
+        found = re.search(pattern, text or "")
+        return float(found.group(1)) if found else None
+
+    return {
+        "execution_ms": number(r"Execution Time: ([\d.]+)", plan),
+        "jit_ms": number(r"Timing: .*Total ([\d.]+) ms", plan),
+        "execution_jit_off_ms": number(r"Execution Time: ([\d.]+)", plan_jit_off),
+    }
 
 
 def main(argv=None):
@@ -331,10 +353,12 @@ def main(argv=None):
         out.write("== SQL statements by total time (shapes)\n" + queries.report(25) + "\n\n")
         result["sql_seconds"] = round(sum(seconds for _calls, seconds in queries.by_shape.values()), 3)
         result["sql_top"] = queries.top(5)
-        result["slowest"] = []
-        for seconds_one, text, plan in plans:
-            out.write(f"== slowest statement: {seconds_one:.3f} s\n{text}\n\n-- EXPLAIN (ANALYZE, BUFFERS)\n{plan}\n\n")
-            result["slowest"].append({"seconds": round(seconds_one, 3), "sql": text, "plan": plan})
+        result["slowest"] = plans
+        for entry in plans:
+            out.write(f"== slowest statement: {entry['seconds']:.3f} s\n{entry['sql']}\n\n")
+            if entry.get("plan"):
+                out.write(f"-- EXPLAIN (ANALYZE, BUFFERS), jit = {entry['jit_setting']}\n{entry['plan']}\n\n")
+                out.write(f"-- EXPLAIN (ANALYZE, BUFFERS), jit = off\n{entry['plan_jit_off']}\n\n")
         stats = pstats.Stats(profiler, stream=out)
         out.write("== cProfile by cumulative time\n")
         stats.sort_stats("cumulative").print_stats(40)
