@@ -62,7 +62,8 @@ class DebtorDunningAgingReport(models.Model):
     date = fields.Date(string="Booked On", readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
-    bucket = fields.Selection(AGING_BUCKET_LABELS, readonly=True)
+    # All buckets, in their order (not alphabetically), also when one is empty.
+    bucket = fields.Selection(AGING_BUCKET_LABELS, readonly=True, group_expand=True)
     amount_residual = fields.Monetary(string="Open Amount", currency_field="currency_id", readonly=True)
     dunning_level_id = fields.Many2one("debtor.dunning.level", string="Dunning Level", readonly=True)
     dunning_state = fields.Selection(DUNNING_STATES, readonly=True)
