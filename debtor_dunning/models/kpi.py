@@ -96,9 +96,9 @@ def cei(opening_receivable, credit_sales, closing_receivable, closing_current_re
     return (opening_receivable + credit_sales - closing_receivable) / collectable * 100
 
 
-def average_days_delinquent(dso, best_possible):
+def average_days_delinquent(dso, best_possible_dso):
     """Average days delinquent: how many days of the DSO are due to late payment."""
-    return dso - best_possible
+    return dso - best_possible_dso
 
 
 def share(part, whole):
