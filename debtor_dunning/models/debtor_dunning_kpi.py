@@ -112,41 +112,42 @@ class DebtorDunningKpi(models.AbstractModel):
         return {(company_id, (first, last)): amount for company_id, first, last, amount in rows}
 
     @api.model
-    def _collected_after_reminder(self, companies, period):
-        """{company id: amount} paid in `period` on invoices that had received a reminder by then.
+    def _collected_after_reminder(self, companies, periods):
+        """{(company id, period): amount} paid in each `(first day, last day)` period on invoices
+        that had received a reminder by then.
 
         A reminder is a letter sent at a level past the due date (the notice before the due date is
         an announcement, not a reminder). Paid is a reconciliation with a payment or a bank
-        statement line (`payment_counterpart_sql`), not with a credit note or a write-off.
+        statement line (`_payment_counterpart_sql`), not with a credit note or a write-off.
         """
         for model in ("account.move.line", "account.partial.reconcile", "debtor.dunning.communication.line"):
             self.env[model].flush_model()
         self.env["debtor.dunning.communication"].flush_model(["state"])
-        first, last = period
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT l.company_id, SUM(p.amount)
+                SELECT l.company_id, period.first_day, period.last_day, SUM(p.amount)
                   FROM account_partial_reconcile p
+                  JOIN unnest(%(firsts)s::date[], %(lasts)s::date[]) AS period(first_day, last_day)
+                    ON p.max_date BETWEEN period.first_day AND period.last_day
                   JOIN account_move_line l ON l.id = p.debit_move_id
                   JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                   JOIN account_move_line cl ON cl.id = p.credit_move_id
                   JOIN account_move cm ON cm.id = cl.move_id
                   JOIN account_journal cj ON cj.id = cm.journal_id
-                 WHERE p.max_date BETWEEN %(first)s AND %(last)s
-                   AND l.company_id IN %(companies)s
+                 WHERE l.company_id IN %(companies)s
                    AND %(payment)s
                    AND EXISTS (%(reminded)s)
-                 GROUP BY 1
+                 GROUP BY 1, 2, 3
                 """,
-                first=first,
-                last=last,
+                firsts=[first for first, _last in periods],
+                lasts=[last for _first, last in periods],
                 companies=tuple(companies.ids),
                 payment=self._payment_counterpart_sql("cm", "cj"),
                 reminded=self._reminder_sent_sql("l.move_id", SQL("p.max_date")),
             )
         )
-        return dict(rows)
+        return {(company_id, (first, last)): amount for company_id, first, last, amount in rows}
 
     @api.model
     def _dunning_written_off(self, companies, periods):
@@ -195,8 +196,8 @@ class DebtorDunningKpi(models.AbstractModel):
             days |= {first - ONE_DAY, last}
         receivable = self._receivable_on(companies, sorted(days))
         sales = self._credit_sales(companies, sorted(set(countback_now + countback_previous + list(cei_periods))))
-        collected_now = self._collected_after_reminder(companies, (as_of.replace(day=1), as_of))
-        collected_previous = self._collected_after_reminder(companies, month)
+        this_month = (as_of.replace(day=1), as_of)
+        collected = self._collected_after_reminder(companies, [this_month, month])
 
         def convert(amounts_by_company):
             total = 0.0
@@ -229,7 +230,10 @@ class DebtorDunningKpi(models.AbstractModel):
             "add": (now["add"], previous["add"]),
             "cei_month": (cei_of(month), cei_of(month_before)),
             "cei_quarter": (cei_of(quarter), cei_of(quarter_before)),
-            "collected_after_reminder": (convert(collected_now), convert(collected_previous)),
+            "collected_after_reminder": tuple(
+                convert({company.id: collected.get((company.id, period), 0.0) for company in companies})
+                for period in (this_month, month)
+            ),
             "periods": {"previous_end": previous_end, "month": month, "quarter": quarter},
         }
         figures["overdue_share"] = tuple(

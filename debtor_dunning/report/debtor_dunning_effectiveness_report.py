@@ -118,23 +118,25 @@ class DebtorDunningEffectivenessReport(models.Model):
               JOIN debtor_dunning_communication c ON c.id = cl.communication_id
               JOIN res_company co ON co.id = c.company_id
               JOIN account_move m ON m.id = cl.move_id
-              LEFT JOIN LATERAL (
-                   SELECT MAX(p.max_date) AS day
-                     FROM account_move_line l
-                     JOIN account_partial_reconcile p ON p.debit_move_id = l.id
-                    WHERE l.move_id = m.id AND m.payment_state IN ('paid', 'in_payment', 'reversed')
-                   ) settled ON TRUE
-              LEFT JOIN LATERAL (
-                   SELECT SUM(p.amount) AS amount
-                     FROM account_move_line l
+              LEFT JOIN (
+                   SELECT l.move_id, MAX(p.max_date) AS day
+                     FROM account_partial_reconcile p
+                     JOIN account_move_line l ON l.id = p.debit_move_id
+                    WHERE l.move_id IN (SELECT move_id FROM debtor_dunning_communication_line)
+                    GROUP BY l.move_id
+                   ) settled ON settled.move_id = m.id AND m.payment_state IN ('paid', 'in_payment', 'reversed')
+              LEFT JOIN (
+                   SELECT letter.id AS line_id, SUM(p.amount) AS amount
+                     FROM debtor_dunning_communication_line letter
+                     JOIN account_move_line l ON l.move_id = letter.move_id
                      JOIN account_partial_reconcile p ON p.debit_move_id = l.id
                      JOIN account_move_line pl ON pl.id = p.credit_move_id
                      JOIN account_move cm ON cm.id = pl.move_id
                      JOIN account_journal cj ON cj.id = cm.journal_id
-                    WHERE l.move_id = m.id
-                      AND p.max_date BETWEEN cl.date AND cl.date + %(window)s
+                    WHERE p.max_date BETWEEN letter.date AND letter.date + %(window)s
                       AND %(payment)s
-                   ) collected ON TRUE
+                    GROUP BY letter.id
+                   ) collected ON collected.line_id = cl.id
              WHERE NOT cl.is_preview AND NOT cl.is_cancelled AND c.state = 'sent'
             """,
             shares=shares,
