@@ -85,6 +85,15 @@ class DebtorDunningKpi(models.AbstractModel):
         return result
 
     @api.model
+    def _periods_sql(self, periods):
+        """SQL: the `(first day, last day)` periods as a table `period(first_day, last_day)`."""
+        return SQL(
+            "unnest(%s::date[], %s::date[]) AS period(first_day, last_day)",
+            [first for first, _last in periods],
+            [last for _first, last in periods],
+        )
+
+    @api.model
     def _credit_sales(self, companies, periods):
         """{(company id, period): credit sales} for `(first day, last day)` periods.
 
@@ -95,17 +104,15 @@ class DebtorDunningKpi(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT m.company_id, p.first_day, p.last_day, SUM(m.amount_total_signed)
+                SELECT m.company_id, period.first_day, period.last_day, SUM(m.amount_total_signed)
                   FROM account_move m
-                  JOIN unnest(%(firsts)s::date[], %(lasts)s::date[]) AS p(first_day, last_day)
-                    ON m.date BETWEEN p.first_day AND p.last_day
+                  JOIN %(periods)s ON m.date BETWEEN period.first_day AND period.last_day
                  WHERE m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
                    AND m.company_id IN %(companies)s
                  GROUP BY 1, 2, 3
                 """,
-                firsts=[first for first, _last in periods],
-                lasts=[last for _first, last in periods],
+                periods=self._periods_sql(periods),
                 companies=tuple(companies.ids),
             )
         )
@@ -128,8 +135,7 @@ class DebtorDunningKpi(models.AbstractModel):
                 """
                 SELECT l.company_id, period.first_day, period.last_day, SUM(p.amount)
                   FROM account_partial_reconcile p
-                  JOIN unnest(%(firsts)s::date[], %(lasts)s::date[]) AS period(first_day, last_day)
-                    ON p.max_date BETWEEN period.first_day AND period.last_day
+                  JOIN %(periods)s ON p.max_date BETWEEN period.first_day AND period.last_day
                   JOIN account_move_line l ON l.id = p.debit_move_id
                   JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                   JOIN account_move_line cl ON cl.id = p.credit_move_id
@@ -140,8 +146,7 @@ class DebtorDunningKpi(models.AbstractModel):
                    AND EXISTS (%(reminded)s)
                  GROUP BY 1, 2, 3
                 """,
-                firsts=[first for first, _last in periods],
-                lasts=[last for _first, last in periods],
+                periods=self._periods_sql(periods),
                 companies=tuple(companies.ids),
                 payment=self._payment_counterpart_sql("cm", "cj"),
                 reminded=self._reminder_sent_sql("l.move_id", SQL("p.max_date")),
