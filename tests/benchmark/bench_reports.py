@@ -10,9 +10,10 @@
 dunning run of that day (bench_worker.py); then generate_history.py: the run's letters marked sent,
 20 % of the invoices paid in full and 10 % partly by bank entries dated after the letters, and a
 Credit Controller user. Each page then in a fresh process (bench_reports_worker.py) as that user:
-the overview, the aged receivable (pivot and list, today and as of the end of last month), which
-letter works, the trend. A measurement over its target is profiled again (cProfile, SQL by
-statement, EXPLAIN ANALYZE of the slowest). Writes the section "Credit Control overview and
+the overview, the aged receivable (its list grouped by debtor, its pivot by bucket, and on demand
+the pivot by debtor; today and as of the end of last month), which letter works, the trend. A
+measurement over its target is profiled again (cProfile, SQL by statement, EXPLAIN ANALYZE of the
+slowest). Writes the section "Credit Control overview and
 reports" of RESULTS.md. See tests/benchmark/README.md.
 """
 
@@ -34,20 +35,24 @@ CONFIG_NAME = "odoo-bench-reports.conf"
 SECTION = "## Credit Control overview and reports"
 TARGETS = {
     "overview": 2.0,
-    "aging_pivot": 3.0,
     "aging_list": 3.0,
-    "aging_past_pivot": 3.0,
+    "aging_pivot": 3.0,
+    "aging_pivot_by_debtor": 3.0,
     "aging_past_list": 3.0,
+    "aging_past_pivot": 3.0,
     "effectiveness": 3.0,
     "trend": 3.0,
 }
+# Reported against the target but not judged: not what the page opens with.
+ON_DEMAND = {"aging_pivot_by_debtor"}
 LABELS = {
     "overview": "Overview: `action_open()` + the form's `web_read` (tiles, aging, queue lines)",
-    "aging_pivot": "Aged Receivable, pivot (debtor × bucket), today",
-    "aging_list": "Aged Receivable, list: first page of 80",
-    "aging_past_pivot": "Aged Receivable as of the end of last month, pivot",
-    "aging_past_list": "Aged Receivable as of the end of last month, list: first page of 80",
-    "effectiveness": "Which Letter Works, pivot (level × month, 8 measures)",
+    "aging_list": "Aged Receivable (default view): list grouped by debtor, `web_read_group`, 80 groups folded, today",
+    "aging_pivot": "Aged Receivable, pivot as its arch opens (columns by bucket, no rows), today",
+    "aging_pivot_by_debtor": "Aged Receivable, pivot with rows by debtor × bucket, today (**on demand**, not judged)",
+    "aging_past_list": "Aged Receivable as of the end of last month: list grouped by debtor, 80 groups",
+    "aging_past_pivot": "Aged Receivable as of the end of last month, pivot by bucket (no rows)",
+    "effectiveness": "Which Letter Works, pivot (rows level, then month; 8 measures)",
     "trend": "Trend: `action_open()` (24 months) + the list's `web_search_read`",
 }
 
@@ -113,6 +118,16 @@ def measure(py, config, db, name, profile=None):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def update(py, config, postgres, db):
+    """`-u debtor_dunning` on a kept database: the add-ons' code of this run (views, SQL views) without
+    rebuilding the ledger (safe while the revision adds no stored field)."""
+    rb.say(f"{db}: -u debtor_dunning")
+    started = time.perf_counter()
+    devenv.run(devenv.odoo_cmd(py, config, "-d", db, "-u", "debtor_dunning", "--stop-after-init"), cwd=rb.ROOT)
+    vacuum(postgres, db)
+    return round(time.perf_counter() - started, 1)
+
+
 def build(py, config, postgres, args):
     db = f"bench_reports_{args.size}"
     letter_date = (args.as_of - datetime.timedelta(days=args.letter_days)).isoformat()
@@ -167,7 +182,7 @@ def run_measures(py, config, db, args):
         row["loads"] = [(r["load_before"], r["load_after"]) for r in results]
         rows[name] = row
     for name, row in rows.items():
-        if args.profile or row["median"] >= TARGETS[name]:
+        if args.profile or row["median"] >= TARGETS[name]:  # on demand too: what it would take
             path = os.path.join(rb.BENCH_LOCAL, f"profile-reports-{name}-{args.size}.txt")
             rb.say(f"{db}: profiling {name} ({os.path.relpath(path, rb.ROOT)})")
             profiled = measure(py, config, db, name, profile=path)
@@ -197,6 +212,12 @@ def _plan_summary(plan, lines=16):
 
 def render(data, rows, args, source_label, load):
     inv, hist, run = data["invoices"], data["history"], data["run"]
+    updated = (
+        f"\nThe ledger is the one built earlier (`--reuse`), brought to this code by `-u debtor_dunning` "
+        f"({data['updated_seconds']} s)."
+        if data.get("updated_seconds")
+        else ""
+    )
     table = [
         "| measurement | seconds (median) | runs | target | queries | peak MB | what it read |",
         "|---|---|---|---|---|---|---|",
@@ -205,23 +226,31 @@ def render(data, rows, args, source_label, load):
     for name, row in rows.items():
         target = TARGETS[name]
         ok = row["median"] < target
-        if "groups" in row:
+        judged = name not in ON_DEMAND
+        if "groups_read" in row:
+            read = (
+                f"{row['groups_read']} of {row['groups_length']:,} groups ({row['records_in_groups']:,} rows in them, "
+                f"{row['unfolded']} unfolded), {len(row['aggregates'])} aggregates"
+            )
+        elif "groups" in row:
             read = f"{row['records']:,} rows in {sum(row['groups']):,} groups ({'/'.join(map(str, row['groups']))})"
         elif name == "overview":
             read = f"{row['fields_read']} fields, {row['queue_lines']} queue lines"
         else:
             read = f"{row['rows_read']} of {row['length']:,} rows, {row['fields_read']} fields"
+        verdict = ("met" if ok else "**MISSED**") if judged else ("under" if ok else "over") + ", not judged"
         table.append(
             f"| {LABELS[name]} | {row['median']:.2f} | {', '.join(f'{r:.2f}' for r in row['runs'])} "
-            f"| < {target:.0f} s {'met' if ok else '**MISSED**'} "
+            f"| < {target:.0f} s {verdict} "
             f"| {row['queries']} | {row['peak_mb']:.0f} | {read} |"
         )
-        if not ok:
+        if not ok and judged:
             verdicts.append(name)
+    judged_count = len([name for name in rows if name not in ON_DEMAND])
     missed = (
-        "All targets met."
+        f"All {judged_count} targets met."
         if not verdicts
-        else f"Missed ({len(verdicts)} of {len(rows)}): {', '.join(f'`{name}`' for name in verdicts)}; profiles below."
+        else f"Missed ({len(verdicts)} of {judged_count}): {', '.join(f'`{n}`' for n in verdicts)}; profiles below."
     )
     profiles = []
     for name, row in rows.items():
@@ -285,9 +314,14 @@ on {datetime.datetime.now():%Y-%m-%d %H:%M} (as of {args.as_of}; code from the {
 machine: {rb._machine()}).
 Each measurement in a fresh process as a Credit Controller limited to the company (group
 `debtor_dunning.group_debtor_dunning_controller`, not manager), registry loaded and views read before
-the clock, timed until the commit; the RPC methods the Odoo 19 web client calls (`web_read`,
-`formatted_read_grouping_sets` for the pivot, `web_search_read` with `count_limit` 10,001 for a list).
-Peak MB is the process's `ru_maxrss`.
+the clock, timed until the commit; the RPC methods the Odoo 19 web client calls when the page opens
+(`web_read` for a form; `web_read_group` for a grouped list: the first level's 80 groups, folded, the
+list's aggregates, the list's fields as `unfold_read_specification`, context `read_group_expand`;
+`formatted_read_grouping_sets` for a pivot, the grouping sets of its arch's rows × columns;
+`web_search_read` with `count_limit` 10,001 for a list not grouped). The Aged Receivable opens as its
+list grouped by debtor (`search_default_group_by_partner`), its pivot by bucket with no rows; rows by
+debtor are on demand (and what the pivot shows when switched to with the facet "Debtor" on): measured,
+not judged. Peak MB is the process's `ru_maxrss`.{updated}
 
 {chr(10).join(table)}
 
@@ -325,6 +359,9 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="profile every measurement, not only those missed")
     parser.add_argument("--git-rev", help="our add-ons at this commit (git archive) instead of the work tree")
     parser.add_argument("--reuse", action="store_true", help="measure bench_reports_N as it is (no rebuild)")
+    parser.add_argument(
+        "--update", action="store_true", help="with --reuse: -u debtor_dunning on it first (the code measured)"
+    )
     parser.add_argument("--reuse-template", action="store_true", help=f"use {TEMPLATE_DB} when it exists")
     parser.add_argument("--keep", action="store_true", help="keep bench_reports_N and the template")
     parser.add_argument("--results", default=rb.RESULTS)
@@ -341,6 +378,8 @@ def main(argv=None):
         if args.reuse:
             with open(state) as handle:
                 data = json.load(handle)
+            if args.update:
+                data["updated_seconds"] = update(py, config, postgres, db)
         else:
             if not (args.reuse_template and postgres.exists(TEMPLATE_DB)):
                 build_template(py, config, postgres)

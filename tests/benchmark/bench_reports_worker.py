@@ -10,11 +10,16 @@ benchmark's Credit Controller (``generate_history.CONTROLLER_LOGIN``), limited t
 ``--measure``:
   overview         ``debtor.dunning.overview.action_open()`` (the menu's server action), then the
                    form's ``web_read`` of every field of the form view and of the queue lines
-  aging_pivot      Aged Receivable's default view: the pivot's ``formatted_read_grouping_sets``
-                   (rows debtor, columns bucket, its measure), as of today
-  aging_list       its list view's first page: ``web_search_read``, 80 rows, count limit 10,001
-  aging_past_pivot / aging_past_list   the same, context ``aging_as_of`` = the end of last month
-  effectiveness    Which Letter Works' pivot (level by month, all its measures)
+  aging_list       Aged Receivable's default view: its list grouped by debtor (the action's
+                   ``search_default_group_by_partner``), as the list's relational model loads it:
+                   ``web_read_group`` by ``partner_id``, the list's aggregates, 80 groups, none
+                   unfolded (the list's fields as ``unfold_read_specification``), as of today
+  aging_pivot      its pivot as the arch opens it: ``formatted_read_grouping_sets`` (columns by
+                   bucket, no rows: grouping sets ``[]``, ``[bucket]``), its measure
+  aging_pivot_by_debtor   the same pivot with rows by debtor (on demand, and what the pivot shows
+                   when switched to from the list while the default facet "Debtor" is on)
+  aging_past_list / aging_past_pivot   the same, context ``aging_as_of`` = the end of last month
+  effectiveness    Which Letter Works' pivot as its arch opens it (rows level then month, all measures)
   trend            ``debtor.dunning.trend.report.action_open()`` and its list's ``web_search_read``
 
 With ``--profile FILE``: cProfile, every SQL statement timed by shape (``bench_worker.QueryLog``),
@@ -37,15 +42,18 @@ EFFECTIVENESS_ACTION = "debtor_dunning.action_debtor_dunning_effectiveness_repor
 OVERVIEW_FORM = "debtor_dunning.debtor_dunning_overview_view_form"
 LIST_LIMIT = 80
 COUNT_LIMIT = 10_000  # the web client's DEFAULT_COUNT_LIMIT; it asks for one more
+GROUP_LIMIT = 80  # the relational model's DEFAULT_GROUP_LIMIT (a list grouped, groups folded)
 MEASURES = (
     "overview",
-    "aging_pivot",
     "aging_list",
-    "aging_past_pivot",
+    "aging_pivot",
+    "aging_pivot_by_debtor",
     "aging_past_list",
+    "aging_past_pivot",
     "effectiveness",
     "trend",
 )
+AGGREGATABLE = ("float", "integer", "monetary")  # the relational model's AGGREGATABLE_FIELD_TYPES
 
 
 # --------------------------------------------------------------------------- what the views ask for
@@ -87,8 +95,12 @@ def default_view(env, model, view_type):
     return View.browse(View.default_view(model, view_type))
 
 
-def pivot_request(Model, view):
-    """(grouping sets, aggregates) as the pivot model asks them when the view opens (pivot_model.js)."""
+def pivot_request(Model, view, row_groupby=None):
+    """(grouping sets, aggregates) as the pivot model asks them when the view opens (pivot_model.js).
+
+    `row_groupby`: the search's group-by when one is active (the pivot then takes it as its rows,
+    `PivotModel.load`), else the arch's rows.
+    """
     arch = view._get_combined_arch()
     rows, cols, measures = [], [], []
     for node in arch.iter("field"):
@@ -99,6 +111,8 @@ def pivot_request(Model, view):
             (rows if kind == "row" else cols).append(spec)
         elif kind == "measure":
             measures.append(name)
+    if row_groupby:
+        rows = list(row_groupby)
     aggregates = []
     for name in measures:
         field = Model._fields[name]
@@ -119,6 +133,33 @@ def pivot_request(Model, view):
             if sorted(groupby) not in [sorted(known) for known in grouping_sets]:
                 grouping_sets.append(groupby)
     return grouping_sets, aggregates
+
+
+def list_aggregates(Model, spec):
+    """The aggregates a grouped list asks for (getAggregateSpecifications): every field of the list
+    of a type that aggregates and with an aggregator, then the currency of those with one."""
+    aggregates, currencies = [], []
+    for name in spec:
+        field = Model._fields[name]
+        if field.type in AGGREGATABLE and field.aggregator:
+            aggregates.append(f"{name}:{field.aggregator}")
+        currency_field = field.type == "monetary" and field.aggregator and field.get_currency_field(Model)
+        if currency_field:
+            currencies += [f"{currency_field}:array_agg_distinct", f"{name}:sum_currency"]
+    return aggregates + list(dict.fromkeys(currencies))
+
+
+def search_default_groupby(env, model, context):
+    """The group-by of the search view's filters the context turns on (`search_default_<filter>`)."""
+    from odoo.tools.safe_eval import safe_eval
+
+    arch = default_view(env, model, "search")._get_combined_arch()
+    groupby = []
+    for node in arch.iter("filter"):
+        if context.get(f"search_default_{node.get('name')}") and "group_by" in (node.get("context") or ""):
+            value = safe_eval(node.get("context"), {"uid": env.uid}).get("group_by")
+            groupby += [value] if isinstance(value, str) else list(value)
+    return groupby
 
 
 def action_context(env, xmlid):
@@ -155,10 +196,23 @@ def prepare(env, measure):
         model = "debtor.dunning.trend.report"
         context = {}
     Model = env[model].with_context(**context)
-    if measure.endswith("pivot") or measure == "effectiveness":
-        grouping_sets, aggregates = pivot_request(Model, default_view(env, model, "pivot"))
+    if "pivot" in measure or measure == "effectiveness":
+        row_groupby = ["partner_id"] if measure.endswith("_by_debtor") else None
+        grouping_sets, aggregates = pivot_request(Model, default_view(env, model, "pivot"), row_groupby)
         return {"Model": Model, "grouping_sets": grouping_sets, "aggregates": aggregates, "context": context}
-    return {"Model": Model, "spec": view_spec(Model, default_view(env, model, "list")), "context": context}
+    spec = view_spec(Model, default_view(env, model, "list"))
+    groupby = search_default_groupby(env, model, context) if measure.startswith("aging") else []
+    if groupby:
+        # The list's relational model grouped (_webReadGroup): its context adds read_group_expand.
+        context = {**context, "read_group_expand": True}
+        return {
+            "Model": Model.with_context(read_group_expand=True),
+            "groupby": groupby,
+            "aggregates": list_aggregates(Model, spec),
+            "spec": spec,
+            "context": context,
+        }
+    return {"Model": Model, "spec": spec, "context": context}
 
 
 def run_measure(env, measure, prepared):
@@ -187,6 +241,30 @@ def run_measure(env, measure, prepared):
             "groups": [len(groups) for groups in results],
             "records": total.get("__count"),
             **({"total": total.get("amount_residual:sum")} if "amount_residual:sum" in total else {}),
+        }
+    if "groupby" in prepared:
+        result = Model.web_read_group(
+            [],
+            prepared["groupby"],
+            prepared["aggregates"],
+            limit=GROUP_LIMIT,
+            offset=0,
+            order="",
+            auto_unfold=False,
+            opening_info=[],
+            unfold_read_specification=prepared["spec"],
+            unfold_read_default_limit=LIST_LIMIT,
+            groupby_read_specification={},
+        )
+        groups = result["groups"]
+        return {
+            "groupby": prepared["groupby"],
+            "aggregates": prepared["aggregates"],
+            "groups_read": len(groups),
+            "groups_length": result["length"],
+            "records_in_groups": sum(group["__count"] for group in groups),
+            "unfolded": sum("__records" in group for group in groups),
+            "fields_read": len(prepared["spec"]),
         }
     domain = []
     if measure == "trend":
