@@ -134,7 +134,8 @@ class DebtorDunningAgingReport(models.Model):
         """The report as of `as_of` (default today), optionally on one bucket."""
         action = self.env["ir.actions.act_window"]._for_xml_id("debtor_dunning.action_debtor_dunning_aging_report")
         as_of = fields.Date.to_date(as_of) if as_of else fields.Date.context_today(self)
-        action["context"] = {"aging_as_of": fields.Date.to_string(as_of), "search_default_group_by_partner": 1}
+        # Not grouped by debtor by default: the pivot and the graph would take that grouping too.
+        action["context"] = {"aging_as_of": fields.Date.to_string(as_of)}
         if bucket:
             action["context"][f"search_default_bucket_{bucket}"] = 1
         action["display_name"] = self.env._("Aged Receivable as of %s", format_date(self.env, as_of))

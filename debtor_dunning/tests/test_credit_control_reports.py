@@ -208,6 +208,17 @@ class TestCreditControlReports(DunningCommon):
             sum(overview[f"aging_{code}_share"] for code in ("current", "1_30", "31_60", "61_90", "90_plus")), 100.0
         )
 
+    def test_overview_of_the_companies_selected(self):
+        Overview = self.env["debtor.dunning.overview"]
+        self.assertEqual(self.company_b.currency_id, self.company.currency_id)
+        with freeze_time(TODAY):
+            only_a = Overview.with_context(allowed_company_ids=self.company.ids).create({})
+            both = Overview.with_context(allowed_company_ids=(self.company | self.company_b).ids).create({})
+        self.assertEqual(only_a.receivable_amount, 2650.0)
+        # Company B's 5,000, due 31 March, is 76 days overdue.
+        self.assertEqual((both.receivable_amount, both.overdue_amount, both.aging_61_90), (7650.0, 7150.0, 6200.0))
+        self.assertIn("Company B", both.company_names)
+
     def test_cei_of_a_quarter_with_collections(self):
         figures = self.env["debtor.dunning.kpi"]._figures(self.company, date(2026, 7, 15), self.company.currency_id)
         # Q2: opening (31 March) 2,150, sales 2,400, closing (30 June) 2,650 of which nothing current.
