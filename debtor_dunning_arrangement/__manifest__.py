@@ -3,7 +3,7 @@
 {
     "name": "Debtor Dunning - Payment Arrangements",
     "summary": "Payment arrangements: instalments that pause dunning, remind, and resume it when broken",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.0.1",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",

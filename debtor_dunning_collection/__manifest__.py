@@ -4,7 +4,7 @@
     "name": "Debtor Dunning - Collection",
     "summary": "Hand-off to collection agencies with a dossier, the claim under Dutch law (WIK costs, statutory "
     "interest, limitation), agency remittances and write-off with VAT relief",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.2.1",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",

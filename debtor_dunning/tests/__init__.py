@@ -14,3 +14,5 @@ from . import test_dunning_extending
 from . import test_dunning_pay_online
 from . import test_dunning_one_message_a_day
 from . import test_dunning_upgrade
+from . import test_risk_rules
+from . import test_dunning_risk
