@@ -117,6 +117,8 @@ class DebtorDunningRun(models.Model):
     def _dunning_step_labels(self):
         """{step code: label} for the counts the daily steps report (`_dunning_daily_steps`)."""
         return {
+            "promises_kept": self.env._("Promises to pay kept"),
+            "promises_broken": self.env._("Promises to pay broken"),
             "blocks_expired": self.env._("Blocks expired"),
             "risk_recomputed": self.env._("Risk profiles recomputed"),
         }
@@ -256,12 +258,17 @@ class DebtorDunningRun(models.Model):
                 reminded = self.env["my.model"]._send_reminders(self.company_id, self.date)
                 return counts | {"reminders_sent": len(reminded)}
 
-        The core lifts the blocks whose last day has passed and recomputes the risk profiles of the
-        debtors whose ledger changed (`res.partner._dunning_recompute_risk`), before the letters are
-        decided, since a debtor's risk class may choose his policy.
+        The core judges the promises to pay (`debtor.dunning.block._check_promises`, before blocks
+        expire, since a promise's block ends the day after the promised day), lifts the blocks whose
+        last day has passed and recomputes the risk profiles of the debtors whose ledger changed
+        (`res.partner._dunning_recompute_risk`), before the letters are decided, since a debtor's risk
+        class may choose his policy.
         """
         self.ensure_one()
+        kept, broken = self.env["debtor.dunning.block"]._check_promises(self.company_id, self.date)
         return {
+            "promises_kept": len(kept),
+            "promises_broken": len(broken),
             "blocks_expired": self._expire_blocks(),
             "risk_recomputed": self.env["res.partner"]._dunning_recompute_risk(self.company_id, self.date),
         }

@@ -261,11 +261,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_risk_inputs(self, partner_ids, company, on_date):
-        """Hook: {partner_id: {fact: value}} for the facts the core's ledger does not hold.
+        """Hook: {partner_id: {fact: value}} for the facts the ledger does not hold.
 
         Called once per batch of a thousand debtors; answer in one query. The names are those of
-        `risk.RiskFacts`: the arrangement add-on answers `arrangements_broken`, the collection add-on
-        `claims_handed_over`, each counted over the last 12 months (`risk.WINDOW_DAYS`)::
+        `risk.RiskFacts`. The core answers the promises to pay kept and broken; the arrangement
+        add-on `arrangements_broken`, the collection add-on `claims_handed_over`, each counted over
+        the last 12 months (`risk.WINDOW_DAYS`)::
 
             def _dunning_risk_inputs(self, partner_ids, company, on_date):
                 inputs = super()._dunning_risk_inputs(partner_ids, company, on_date)
@@ -273,7 +274,38 @@ class ResPartner(models.Model):
                     inputs.setdefault(partner_id, {})["arrangements_broken"] = count
                 return inputs
         """
-        return {}
+        inputs = {}
+        promises = self.env["debtor.dunning.block"]._read_group(
+            [
+                ("partner_id", "in", partner_ids),
+                ("company_id", "=", company.id),
+                ("promise_state", "in", ("kept", "broken")),
+                # (By the day promised: one may be kept before its last day.)
+                ("date_start", ">", on_date - timedelta(days=WINDOW_DAYS)),
+                ("date_start", "<=", on_date),
+            ],
+            ["partner_id", "promise_state"],
+            ["__count"],
+        )
+        for partner, promise_state, count in promises:
+            inputs.setdefault(partner.id, {})[f"promises_{promise_state}"] = count
+        return inputs
+
+    @api.model
+    def _dunning_risk_outdated(self, partners, company):
+        """Have the next risk step recompute these debtors' profiles in `company`, though their
+        ledger did not change (a promise judged)."""
+        if not partners:
+            return
+        self.env["debtor.dunning.risk"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE debtor_dunning_risk SET ledger_key = NULL WHERE company_id = %s AND partner_id IN %s",
+                company.id,
+                tuple(partners.ids),
+            )
+        )
+        self.env["debtor.dunning.risk"].invalidate_model(["ledger_key"])
 
     @api.model
     def _dunning_external_risk(self, partner_ids, company, on_date):

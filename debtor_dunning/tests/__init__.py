@@ -16,3 +16,4 @@ from . import test_dunning_one_message_a_day
 from . import test_dunning_upgrade
 from . import test_risk_rules
 from . import test_dunning_risk
+from . import test_dunning_promise
