@@ -45,6 +45,7 @@
         "views/debtor_dunning_pay_online_templates.xml",
         "views/res_config_settings_views.xml",
         "views/debtor_dunning_call_outcome_views.xml",
+        "views/debtor_dunning_call_views.xml",
     ],
     "assets": {
         # The letters' PDF styles: Odoo's report styles without its web fonts (see

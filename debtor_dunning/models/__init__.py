@@ -20,6 +20,7 @@ from . import account_move_send
 from . import res_partner
 from . import res_partner_risk
 from . import debtor_dunning_risk
+from . import debtor_dunning_call
 from . import res_company_portal
 from . import res_config_settings
 from . import debtor_dunning_debtor_message

@@ -311,7 +311,9 @@ class DebtorDunningCommunication(models.Model):
             self.call_activity_id.action_feedback(feedback=summary)
         if outcome == "not_reached":
             self._schedule_call(deadline=today + timedelta(days=2))
-        self.write({"call_state": "done", "call_outcome": outcome, "call_note": summary})
+        self.write(
+            {"call_state": "done", "call_outcome": outcome, "call_note": summary, "call_date": fields.Datetime.now()}
+        )
         self.message_post(body=self.env._("Call logged: %s", summary))
 
     def _sms_sent_today(self, number):
