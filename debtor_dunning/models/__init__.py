@@ -19,6 +19,7 @@ from . import account_move_portal
 from . import account_move_send
 from . import res_partner
 from . import res_partner_risk
+from . import res_partner_statement
 from . import debtor_dunning_risk
 from . import debtor_dunning_call
 from . import res_company_portal

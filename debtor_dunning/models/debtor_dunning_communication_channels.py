@@ -176,10 +176,15 @@ class DebtorDunningCommunication(models.Model):
         """
         lead = self[0]
         template = lead._mail_template()
+        attachments = self.letter_attachment_id
+        if any(self.level_id.mapped("attach_statement")):
+            # One statement for the e-mail, rendered as the debtor's account stands when it is sent.
+            debtor = lead.partner_id.with_company(lead.company_id).with_context(lang=recipient.lang or self.env.lang)
+            attachments |= debtor._dunning_statement_attachment(self._name, lead.id)
         values = {
             "message_type": "notification",
             "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
-            "attachment_ids": self.letter_attachment_id.ids,
+            "attachment_ids": attachments.ids,
             "partner_ids": recipient.ids,
         }
         if len(self) > 1:
@@ -335,12 +340,10 @@ class DebtorDunningCommunication(models.Model):
         )
 
     def _open_amount_in_company_currency(self):
-        """The letter's open amount in the company's currency, as of today."""
+        """What is still open now of the letter's invoices, in the company's currency (a payment
+        since the letter counts: the debtor promises what he still owes)."""
         self.ensure_one()
-        company_currency = self.company_id.currency_id
-        return self.currency_id._convert(
-            self.amount_residual, company_currency, self.company_id, fields.Date.context_today(self)
-        )
+        return sum(self.move_ids.mapped("amount_residual_signed"))
 
     def _schedule_call(self, email_missing=False, deadline=None, summary=None, note=None):
         user = self.partner_id.user_id or self.env.user

@@ -18,3 +18,4 @@ from . import test_risk_rules
 from . import test_dunning_risk
 from . import test_dunning_promise
 from . import test_dunning_calls
+from . import test_dunning_statement
