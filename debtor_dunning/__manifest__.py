@@ -32,6 +32,8 @@
         "report/debtor_dunning_letter_templates.xml",
         "report/debtor_dunning_letter_report.xml",
         "report/debtor_dunning_letter_layout.xml",
+        "report/debtor_dunning_statement_report.xml",
+        "data/mail_template_statement_data.xml",
         "views/debtor_dunning_menus.xml",
         "views/debtor_dunning_policy_views.xml",
         "views/debtor_dunning_run_views.xml",
@@ -49,6 +51,7 @@
         "report/debtor_dunning_effectiveness_report_views.xml",
         "report/debtor_dunning_trend_report_views.xml",
         "views/debtor_dunning_overview_views.xml",
+        "views/debtor_dunning_call_views.xml",
     ],
     "assets": {
         # The letters' PDF styles: Odoo's report styles without its web fonts (see

@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 
 import demo_arrangement
 import demo_collection
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
@@ -291,6 +292,7 @@ class DemoHistory:
         )
         self.journal = self.invoices[:1].journal_id
         self.done = set()  # events of the plan that already happened
+        self.promises_made = 0
         self.plan = self._plan()
 
     def _plan(self):
@@ -329,7 +331,9 @@ class DemoHistory:
         shift = on_date - self.today
         activities = root["mail.activity"].with_context(active_test=False)
         for activity in activities.search([("id", ">", marks["mail_activity"])]):
-            activity.date_deadline += shift
+            # (One the run planned for its own date, a broken promise's call, is dated already.)
+            if activity.date_deadline >= self.today:
+                activity.date_deadline += shift
         activities.search([("active", "=", False), ("date_done", "=", self.today)]).date_done = on_date
         root["debtor.dunning.block"].search(
             [("id", ">", marks["debtor_dunning_block"]), ("date_start", "=", self.today)]
@@ -530,7 +534,30 @@ def make_calls(history, on_date):
     """
     _work_call_tasks(history, on_date)
     if history.is_last_run(on_date):
+        _promise_broken_this_week(history, on_date - timedelta(days=8))
         _follow_up_reminders_by_phone(history, on_date - timedelta(days=2))
+
+
+def _promise_broken_this_week(history, call_date):
+    """Eight days ago a debtor promised by phone to pay within six days and did not: today's run finds
+    the promise broken, resumes his dunning and puts him on today's call list."""
+    blocked = history.env["debtor.dunning.block"].search([("state", "=", "active")])
+    letters = history.env["debtor.dunning.communication"].search(
+        [("state", "=", "sent"), ("date", "<=", call_date), ("call_state", "=", "none")], order="date desc, id"
+    )
+    letter = letters.filtered(
+        lambda c: (
+            c.level_id.letter_layout not in ("default_notice", "handover")
+            and c.partner_id.phone
+            and c.partner_id not in blocked.partner_id
+            and c._open_amount_in_company_currency() > 0
+        )
+    )[:1]
+    if letter:
+        with history.day(call_date, hour=11), freeze_time(call_date):
+            letter._log_call_outcome(
+                "promise", note="Betaalt volgende week.", promise_date=call_date + timedelta(days=6)
+            )
 
 
 def _follow_up_reminders_by_phone(history, call_date):
@@ -585,8 +612,18 @@ def _work_call_tasks(history, on_date):
             elif call_date + timedelta(days=14) >= history.today:
                 letter._log_call_outcome("promise", promise_date=call_date + timedelta(days=14))
             else:
-                letter.call_activity_id.action_feedback(feedback="Bereikt: de debiteur betaalt deze week.")
-                pays = True
+                # Reached: he promises to pay within five days, logged on the day of the call. Most keep
+                # their word; the first does not, and the next run finds his promise broken, resumes his
+                # dunning and plans a new call.
+                if not letter._open_amount_in_company_currency():
+                    letter.call_activity_id.action_feedback(feedback="Bereikt: de facturen zijn inmiddels betaald.")
+                else:
+                    pays = history.promises_made > 0
+                    history.promises_made += 1
+                    with freeze_time(call_date):
+                        letter._log_call_outcome(
+                            "promise", note="Betaalt deze week.", promise_date=call_date + timedelta(days=5)
+                        )
         for invoice in letter.move_ids if pays else ():
             history.pay(invoice, invoice.amount_residual, call_date + timedelta(days=3))
 
@@ -686,6 +723,16 @@ def summarize(env):
         f"{Communication.search_count([('state', '=', 'to_approve')])} awaiting approval, "
         f"{env['debtor.dunning.block'].search_count([('state', '=', 'active')])} active blocks, "
         f"{env['debtor.dunning.debtor.message'].search_count([('state', '=', 'open')])} open debtor messages."
+    )
+    classes = dict(env["debtor.dunning.risk"]._read_group([], ["risk_class"], ["__count"]))
+    promises = dict(
+        env["debtor.dunning.block"]._read_group([("promise_state", "!=", False)], ["promise_state"], ["__count"])
+    )
+    calls = env["debtor.dunning.call"].search_count([("date_deadline", "<=", demo_today(env))])
+    print(
+        f"Risk classes: {classes.get('low', 0)} low, {classes.get('medium', 0)} medium, {classes.get('high', 0)} high; "
+        f"promises to pay: {promises.get('kept', 0)} kept, {promises.get('broken', 0)} broken, "
+        f"{promises.get('open', 0)} open; {calls} calls due today."
     )
 
 

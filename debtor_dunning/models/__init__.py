@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import dunning_rules
 from . import kpi
+from . import risk
 from . import res_company
 from . import debtor_dunning_policy
 from . import debtor_dunning_level
@@ -18,6 +19,10 @@ from . import account_move
 from . import account_move_portal
 from . import account_move_send
 from . import res_partner
+from . import res_partner_risk
+from . import res_partner_statement
+from . import debtor_dunning_risk
+from . import debtor_dunning_call
 from . import res_company_portal
 from . import res_config_settings
 from . import debtor_dunning_debtor_message

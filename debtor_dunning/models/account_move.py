@@ -15,6 +15,7 @@ from .dunning_rules import (
     expected_next_step,
     is_open_instalment,
 )
+from .risk import RISK_HIGH
 
 DUNNING_STATES = [
     ("none", "No Letter Yet"),
@@ -340,10 +341,28 @@ class AccountMove(models.Model):
             resume_dates |= run._dunning_resume_dates(move_ids)
         return excluded, resume_dates
 
+    def _compute_partner_credit_warning(self):
+        """Community's warning before a draft invoice is confirmed (a credit limit reached) also names
+        a high-risk debtor and why: one warning, no second credit limit."""
+        super()._compute_partner_credit_warning()
+        for move in self.filtered(
+            lambda m: m.state == "draft" and m.move_type in CHASED_MOVE_TYPES and m.commercial_partner_id
+        ):
+            # sudo: whoever invoices reads the debtor's class, as he reads the credit limit.
+            debtor = move.commercial_partner_id.with_company(move.company_id).sudo()
+            if debtor.dunning_risk_class != RISK_HIGH:
+                continue
+            warning = self.env._(
+                "%(debtor)s is a high-risk debtor (risk score %(score)s): %(reasons)s",
+                debtor=debtor.name,
+                score=debtor.dunning_risk_score,
+                reasons=debtor.dunning_risk_explanation,
+            )
+            move.partner_credit_warning = "\n".join(filter(None, [move.partner_credit_warning, warning]))
+
     def _dunning_policy(self):
         self.ensure_one()
-        partner = self.commercial_partner_id.with_company(self.company_id)
-        return partner.dunning_policy_id or self.company_id.dunning_policy_id
+        return self.commercial_partner_id._dunning_policy(self.company_id)
 
     def action_view_dunning_dossier(self):
         self.ensure_one()

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .dunning_rules import CHASED_MOVE_TYPES
 
@@ -50,6 +50,25 @@ class DebtorDunningBlock(models.Model):
         tracking=True,
     )
     user_id = fields.Many2one("res.users", string="Placed By", default=lambda self: self.env.user, readonly=True)
+    # A promise to pay (logged from a call) is a block until the promised day that the run judges:
+    # kept when the promised amount came in by then, broken when not (`_check_promises`).
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    promise_amount = fields.Monetary(
+        string="Promised Amount", currency_field="currency_id", tracking=True, help="In the company's currency."
+    )
+    promise_state = fields.Selection(
+        [("open", "Promised"), ("kept", "Kept"), ("broken", "Broken")],
+        string="Promise",
+        readonly=True,
+        index="btree_not_null",
+        tracking=True,
+    )
+    promise_paid_amount = fields.Monetary(
+        string="Received", currency_field="currency_id", readonly=True, help="Received by the promised day."
+    )
+    promise_communication_id = fields.Many2one(
+        "debtor.dunning.communication", string="Promised About", readonly=True, ondelete="set null"
+    )
     lifted_by_id = fields.Many2one("res.users", string="Lifted By", readonly=True)
     date_lifted = fields.Datetime(string="Lifted On", readonly=True)
 
@@ -109,6 +128,78 @@ class DebtorDunningBlock(models.Model):
             {"state": "lifted", "lifted_by_id": self.env.uid, "date_lifted": fields.Datetime.now()}
         )
         return True
+
+    @api.model
+    def _check_promises(self, company, on_date):
+        """Judge `company`'s open promises to pay on `on_date`; return (kept, broken).
+
+        Kept once the debtor's payments since the promise, up to the promised day, reach the promised
+        amount: the block ends. Broken when the promised day has passed without them: the block ends,
+        dunning resumes, and a new call is planned on the letter the promise was made about. What
+        counts as received is every posted payment on his receivable in the company (the entries
+        that are neither invoices nor credit notes), matched or not: he did what he promised.
+        """
+        promises = self.search(
+            [("company_id", "=", company.id), ("state", "=", "active"), ("promise_state", "=", "open")]
+        )
+        if not promises:
+            return self.browse(), self.browse()
+        self.env.flush_all()
+        received = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT b.id, SUM(-l.balance)
+                      FROM debtor_dunning_block b
+                      JOIN res_partner p ON p.commercial_partner_id = b.partner_id
+                      JOIN account_move_line l ON l.partner_id = p.id AND l.company_id = b.company_id
+                      JOIN account_account a ON a.id = l.account_id
+                      JOIN account_move m ON m.id = l.move_id
+                     WHERE b.id IN %(promises)s
+                       AND a.account_type = 'asset_receivable'
+                       AND l.parent_state = 'posted'
+                       AND m.move_type = 'entry'
+                       AND l.balance < 0
+                       AND l.date >= b.date_start
+                       AND l.date <= LEAST(COALESCE(b.date_end, %(date)s), %(date)s)
+                     GROUP BY b.id
+                    """,
+                    promises=tuple(promises.ids),
+                    date=on_date,
+                )
+            )
+        )
+        currency = company.currency_id
+        kept, broken = self.browse(), self.browse()
+        for promise in promises:
+            paid = float(received.get(promise.id) or 0.0)
+            promise.promise_paid_amount = paid
+            if currency.compare_amounts(paid, promise.promise_amount) >= 0:
+                kept |= promise
+            elif promise.date_end and promise.date_end < on_date:
+                broken |= promise
+        kept.write({"promise_state": "kept", "state": "expired"})
+        broken.write({"promise_state": "broken", "state": "expired"})
+        for promise in broken:
+            # sudo: the run plans the call for the controller; whoever runs it need not be allowed to
+            # edit the debtor (which an activity on him requires).
+            letter = promise.promise_communication_id.sudo()
+            if letter:
+                letter._schedule_call(
+                    deadline=on_date,
+                    summary=self.env._("Call %(debtor)s: promise to pay broken", debtor=promise.partner_id.name),
+                    note=self.env._(
+                        "%(debtor)s promised to pay %(amount)s by %(date)s and paid %(paid)s.",
+                        debtor=promise.partner_id.name,
+                        amount=currency.format(promise.promise_amount),
+                        date=format_date(self.env, promise.date_end),
+                        paid=currency.format(promise.promise_paid_amount),
+                    ),
+                )
+                letter.call_state = "planned"
+        # Kept and broken promises count in the risk score at once, though no entry changed.
+        self.env["res.partner"]._dunning_risk_outdated((kept | broken).partner_id, company)
+        return kept, broken
 
     @api.model
     def _ended_domain(self, on_date, companies):

@@ -93,6 +93,7 @@ class DebtorDunningCommunication(models.Model):
     call_activity_id = fields.Many2one("mail.activity", string="Call Task", readonly=True, ondelete="set null")
     call_outcome = fields.Selection(CALL_OUTCOMES, readonly=True)
     call_note = fields.Text(string="Call Notes", readonly=True)
+    call_date = fields.Datetime(string="Called On", readonly=True, copy=False)
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", readonly=True, copy=False)
     date_printed = fields.Datetime(string="Printed On", readonly=True, copy=False)
     payment_link_id = fields.Many2one(

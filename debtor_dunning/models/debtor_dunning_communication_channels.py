@@ -176,10 +176,15 @@ class DebtorDunningCommunication(models.Model):
         """
         lead = self[0]
         template = lead._mail_template()
+        attachments = self.letter_attachment_id
+        if any(self.level_id.mapped("attach_statement")):
+            # One statement for the e-mail, rendered as the debtor's account stands when it is sent.
+            debtor = lead.partner_id.with_company(lead.company_id).with_context(lang=recipient.lang or self.env.lang)
+            attachments |= debtor._dunning_statement_attachment(self._name, lead.id)
         values = {
             "message_type": "notification",
             "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
-            "attachment_ids": self.letter_attachment_id.ids,
+            "attachment_ids": attachments.ids,
             "partner_ids": recipient.ids,
         }
         if len(self) > 1:
@@ -251,12 +256,15 @@ class DebtorDunningCommunication(models.Model):
         self.sms_number = number
         return self.env._("SMS sent to %s.", number)
 
-    def _log_call_outcome(self, outcome, note=None, promise_date=None, disputed_moves=None):
+    def _log_call_outcome(self, outcome, note=None, promise_date=None, disputed_moves=None, promise_amount=None):
         """Record what the call about this letter gave, and act on it.
 
-        A promise to pay blocks the debtor until the promised day (if the money is not in by then,
-        dunning resumes); a dispute blocks the disputed invoices until lifted; a debtor not reached
-        gets a new call two days later. The call task is closed with the outcome as feedback.
+        A promise to pay blocks the debtor until the promised day; the run judges it
+        (`debtor.dunning.block._check_promises`): kept once `promise_amount` (company currency; by
+        default the letter's open amount) came in, broken when the day passed without it, and then
+        dunning resumes and a new call is planned. A dispute blocks the disputed invoices until
+        lifted; a debtor not reached gets a new call two days later. The call task is closed with the
+        outcome as feedback.
         """
         self.ensure_one()
         today = fields.Date.context_today(self)
@@ -264,6 +272,10 @@ class DebtorDunningCommunication(models.Model):
         if outcome == "promise":
             if not promise_date or promise_date < today:
                 raise UserError(self.env._("A promise to pay needs a date of today or later."))
+            if promise_amount is None:
+                promise_amount = self._open_amount_in_company_currency()
+            if promise_amount <= 0:
+                raise UserError(self.env._("A promise to pay needs the amount promised."))
             Block.create(
                 {
                     "template_id": self.env.ref("debtor_dunning.block_template_promise_to_pay").id,
@@ -271,6 +283,9 @@ class DebtorDunningCommunication(models.Model):
                     "company_id": self.company_id.id,
                     "date_start": today,
                     "date_end": promise_date,
+                    "promise_amount": promise_amount,
+                    "promise_state": "open",
+                    "promise_communication_id": self.id,
                     "reason": note
                     or self.env._("Promised by phone to pay by %s.", format_date(self.env, promise_date)),
                 }
@@ -292,12 +307,18 @@ class DebtorDunningCommunication(models.Model):
         label = dict(self._fields["call_outcome"]._description_selection(self.env))[outcome]
         summary = f"{label}: {note}" if note else label
         if outcome == "promise":
-            summary += " " + self.env._("(promised date: %s)", format_date(self.env, promise_date))
+            summary += " " + self.env._(
+                "(promised: %(amount)s by %(date)s)",
+                amount=self.company_id.currency_id.format(promise_amount),
+                date=format_date(self.env, promise_date),
+            )
         if self.call_activity_id:
             self.call_activity_id.action_feedback(feedback=summary)
         if outcome == "not_reached":
             self._schedule_call(deadline=today + timedelta(days=2))
-        self.write({"call_state": "done", "call_outcome": outcome, "call_note": summary})
+        self.write(
+            {"call_state": "done", "call_outcome": outcome, "call_note": summary, "call_date": fields.Datetime.now()}
+        )
         self.message_post(body=self.env._("Call logged: %s", summary))
 
     def _sms_sent_today(self, number):
@@ -318,9 +339,15 @@ class DebtorDunningCommunication(models.Model):
             limit=1,
         )
 
-    def _schedule_call(self, email_missing=False, deadline=None):
+    def _open_amount_in_company_currency(self):
+        """What is still open now of the letter's invoices, in the company's currency (a payment
+        since the letter counts: the debtor promises what he still owes)."""
+        self.ensure_one()
+        return sum(self.move_ids.mapped("amount_residual_signed"))
+
+    def _schedule_call(self, email_missing=False, deadline=None, summary=None, note=None):
         user = self.partner_id.user_id or self.env.user
-        note = (
+        note = note or (
             self.env._("The debtor has no e-mail address: call and check that the letter reached him.")
             if email_missing
             else self.env._("Call the debtor about the letter %s.", self.level_id.name)
@@ -329,9 +356,8 @@ class DebtorDunningCommunication(models.Model):
         self.call_activity_id = self.partner_id.activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=deadline or fields.Date.context_today(self),
-            summary=self.env._(
-                "Call %(debtor)s about %(level)s", debtor=self.partner_id.name, level=self.level_id.name
-            ),
+            summary=summary
+            or self.env._("Call %(debtor)s about %(level)s", debtor=self.partner_id.name, level=self.level_id.name),
             note=note,
             user_id=user.id,
         )

@@ -62,6 +62,11 @@ class DebtorDunningLevel(models.Model):
         sanitize_style=True,
         help="The text below the table of invoices: the request, the term and its consequences.",
     )
+    attach_statement = fields.Boolean(
+        string="Attach Statement of Account",
+        help="E-mails of this level also carry the debtor's statement of account: all his open items "
+        "with their due dates and levels, and the total.",
+    )
     requires_approval = fields.Boolean(
         help="Letters of this level wait for a Credit Manager's approval before they go out."
     )

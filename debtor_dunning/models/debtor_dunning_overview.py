@@ -4,12 +4,11 @@ import json
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 from . import kpi
-from .dunning_rules import chased_move_sql, open_instalment_sql, overdue_instalment_sql
 
-# Expired promises to pay stay on the work queue this long.
+# Broken promises to pay stay on the work queue this long.
 PROMISE_QUEUE_DAYS = 30
 # Failed runs stay on the work queue this long.
 FAILED_RUN_QUEUE_DAYS = 7
@@ -264,7 +263,12 @@ class DebtorDunningOverview(models.TransientModel):
                 "sequence": 50,
                 "label": label["promises_expired"],
                 "model": "debtor.dunning.block",
-                "domain": [("id", "in", self._expired_unpaid_promise_ids(today)), *companies],
+                # Judged by the run (`debtor.dunning.block._check_promises`): the day passed unpaid.
+                "domain": [
+                    ("promise_state", "=", "broken"),
+                    ("date_end", ">=", today - timedelta(days=PROMISE_QUEUE_DAYS)),
+                    *companies,
+                ],
                 "action": "debtor_dunning.action_debtor_dunning_block",
             },
             {
@@ -289,41 +293,6 @@ class DebtorDunningOverview(models.TransientModel):
                 "action": "debtor_dunning.action_debtor_dunning_run",
             },
         ]
-
-    def _expired_unpaid_promise_ids(self, today):
-        """Promises to pay whose date passed in the last `PROMISE_QUEUE_DAYS` days while what they
-        held is still overdue: the invoice, or any invoice of the debtor for a promise on the debtor."""
-        self.env["debtor.dunning.block"].flush_model()
-        self.env["account.move"].flush_model()
-        self.env["account.move.line"].flush_model()
-        promise = self.env.ref("debtor_dunning.block_template_promise_to_pay")
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT b.id
-                  FROM debtor_dunning_block b
-                 WHERE b.template_id = %(promise)s
-                   AND b.company_id IN %(companies)s
-                   AND b.state != 'lifted'
-                   AND b.date_end < %(today)s AND b.date_end >= %(since)s
-                   AND EXISTS (
-                        SELECT 1 FROM account_move m
-                          JOIN account_move_line l ON l.move_id = m.id
-                          JOIN account_account a ON a.id = l.account_id
-                         WHERE (m.id = b.move_id OR (b.move_id IS NULL AND m.commercial_partner_id = b.partner_id))
-                           AND m.company_id = b.company_id
-                           AND %(chased)s AND %(open_instalment)s AND %(overdue)s)
-                """,
-                promise=promise.id,
-                companies=tuple(self.env.companies.ids),
-                today=today,
-                since=today - timedelta(days=PROMISE_QUEUE_DAYS),
-                chased=chased_move_sql("m"),
-                open_instalment=open_instalment_sql("l", "a"),
-                overdue=overdue_instalment_sql("m", "l", today),
-            )
-        )
-        return [block_id for (block_id,) in rows]
 
     # ------------------------------------------------------------------ warnings
     def _dunning_warnings(self):

@@ -116,7 +116,12 @@ class DebtorDunningRun(models.Model):
     @api.model
     def _dunning_step_labels(self):
         """{step code: label} for the counts the daily steps report (`_dunning_daily_steps`)."""
-        return {"blocks_expired": self.env._("Blocks expired")}
+        return {
+            "promises_kept": self.env._("Promises to pay kept"),
+            "promises_broken": self.env._("Promises to pay broken"),
+            "blocks_expired": self.env._("Blocks expired"),
+            "risk_recomputed": self.env._("Risk profiles recomputed"),
+        }
 
     # ------------------------------------------------------------------ public API
     @api.model
@@ -253,10 +258,20 @@ class DebtorDunningRun(models.Model):
                 reminded = self.env["my.model"]._send_reminders(self.company_id, self.date)
                 return counts | {"reminders_sent": len(reminded)}
 
-        The core lifts the blocks whose last day has passed.
+        The core judges the promises to pay (`debtor.dunning.block._check_promises`, before blocks
+        expire, since a promise's block ends the day after the promised day), lifts the blocks whose
+        last day has passed and recomputes the risk profiles of the debtors whose ledger changed
+        (`res.partner._dunning_recompute_risk`), before the letters are decided, since a debtor's risk
+        class may choose his policy.
         """
         self.ensure_one()
-        return {"blocks_expired": self._expire_blocks()}
+        kept, broken = self.env["debtor.dunning.block"]._check_promises(self.company_id, self.date)
+        return {
+            "promises_kept": len(kept),
+            "promises_broken": len(broken),
+            "blocks_expired": self._expire_blocks(),
+            "risk_recomputed": self.env["res.partner"]._dunning_recompute_risk(self.company_id, self.date),
+        }
 
     def _dunning_excluded_moves(self, move_ids):
         """Hook: {move_id: reason code} for those of `move_ids` the run must leave alone on `self.date`.

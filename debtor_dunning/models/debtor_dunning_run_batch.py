@@ -125,22 +125,8 @@ class DebtorDunningRun(models.Model):
         return {move_id: (level, letter_date, state in PENDING_STATES) for move_id, level, letter_date, state in rows}
 
     def _policies_of(self, partner_ids):
-        """{partner_id: policy} from the debtor's own policy in this company, else the company's.
-
-        One narrow read of the company-dependent column: the ORM would fetch whole partners.
-        """
-        default = self.company_id.dunning_policy_id
-        self.env["res.partner"].flush_model(["dunning_policy_id"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id, (dunning_policy_id->>%s)::int FROM res_partner WHERE id IN %s",
-                str(self.company_id.id),
-                tuple(partner_ids),
-            )
-        )
-        Policy = self.env["debtor.dunning.policy"]
-        own = {partner_id: Policy.browse(policy_id) for partner_id, policy_id in rows if policy_id}
-        return {partner_id: own.get(partner_id) or default for partner_id in partner_ids}
+        """{partner_id: policy}: `res.partner._dunning_policies` (his own, his risk class's, the company's)."""
+        return self.env["res.partner"].browse(partner_ids)._dunning_policies(self.company_id)
 
     def _process_batch(self, partner_ids, blocked_partners, blocked_moves, counts, reasons):
         invoices = self._open_invoices(partner_ids)

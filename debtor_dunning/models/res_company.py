@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .risk import RISK_HIGH, RISK_LOW, RISK_MEDIUM
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -11,6 +13,27 @@ class ResCompany(models.Model):
         string="Default Dunning Policy",
         domain="[('company_id', '=', id)]",
         help="The policy for debtors that have none of their own.",
+    )
+    # A policy per risk class (`res.partner.dunning_risk_class`) for debtors without one of their own,
+    # so that risky debtors get the shorter ladder; empty: the default policy.
+    dunning_policy_low_risk_id = fields.Many2one(
+        "debtor.dunning.policy",
+        string="Policy for Low-Risk Debtors",
+        domain="[('company_id', '=', id)]",
+        help="For debtors of low risk without a policy of their own; empty: the default policy.",
+    )
+    dunning_policy_medium_risk_id = fields.Many2one(
+        "debtor.dunning.policy",
+        string="Policy for Medium-Risk Debtors",
+        domain="[('company_id', '=', id)]",
+        help="For debtors of medium risk without a policy of their own; empty: the default policy.",
+    )
+    dunning_policy_high_risk_id = fields.Many2one(
+        "debtor.dunning.policy",
+        string="Policy for High-Risk Debtors",
+        domain="[('company_id', '=', id)]",
+        help="For debtors of high risk without a policy of their own, typically a shorter ladder; "
+        "empty: the default policy.",
     )
     dunning_delivery_days_email = fields.Integer(
         string="E-mail Delivery Allowance (days)",
@@ -23,6 +46,16 @@ class ResCompany(models.Model):
         default=3,
         help="Working days after its date by which a posted letter has surely been received.",
     )
+
+    def _dunning_policies_by_risk_class(self):
+        """{risk class: policy} of the classes this company gave a policy of their own."""
+        self.ensure_one()
+        policies = {
+            RISK_LOW: self.dunning_policy_low_risk_id,
+            RISK_MEDIUM: self.dunning_policy_medium_risk_id,
+            RISK_HIGH: self.dunning_policy_high_risk_id,
+        }
+        return {risk_class: policy for risk_class, policy in policies.items() if policy}
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -50,8 +50,9 @@ class ResPartner(models.Model):
             partner.dunning_open_move_ids = moves_by_debtor.get(partner.commercial_partner_id, moves.browse())
             partner.dunning_overdue_amount = overdue.get(partner.commercial_partner_id.id, 0.0)
 
-    def _dunning_overdue_amounts(self):
-        """{debtor id: overdue amount in the company's currency} today, as the run counts it.
+    def _dunning_overdue_amounts(self, company=None, on_date=None):
+        """{debtor id: overdue amount in the company's currency} on `on_date` (default today) in
+        `company` (default the current one), as the run counts it.
 
         Only the open instalments past their own due date (`dunning_rules.overdue_instalment_sql`),
         the figure the run compares with the policy's minimum and a letter states as overdue.
@@ -73,11 +74,11 @@ class ResPartner(models.Model):
                    AND %(overdue)s
                  GROUP BY 1
                 """,
-                company=self.env.company.id,
+                company=(company or self.env.company).id,
                 debtors=tuple(self.ids),
                 chased=chased_move_sql("m"),
                 open_instalment=open_instalment_sql("l", "a"),
-                overdue=overdue_instalment_sql("m", "l", fields.Date.context_today(self)),
+                overdue=overdue_instalment_sql("m", "l", on_date or fields.Date.context_today(self)),
             )
         )
         return dict(rows)

@@ -16,3 +16,8 @@ from . import test_dunning_one_message_a_day
 from . import test_dunning_upgrade
 from . import test_kpi_rules
 from . import test_credit_control_reports
+from . import test_risk_rules
+from . import test_dunning_risk
+from . import test_dunning_promise
+from . import test_dunning_calls
+from . import test_dunning_statement

@@ -249,22 +249,16 @@ class TestCreditControlReports(DunningCommon):
             }
         )
         promise = self.env.ref("debtor_dunning.block_template_promise_to_pay")
-        self.env["debtor.dunning.block"].create(
-            {
-                "template_id": promise.id,
-                "partner_id": self.debtor.id,
-                "date_start": TODAY - timedelta(days=10),
-                "date_end": TODAY - timedelta(days=3),
-            }
+        Block = self.env["debtor.dunning.block"]
+        promised = {"template_id": promise.id, "promise_state": "open", "date_start": TODAY - timedelta(days=10)}
+        # 5,000 promised by 12 June, 1,500 paid since: broken; nothing promised by the other: kept.
+        Block.create(
+            {**promised, "partner_id": self.debtor.id, "date_end": TODAY - timedelta(3), "promise_amount": 5000}
         )
-        self.env["debtor.dunning.block"].create(
-            {
-                "template_id": promise.id,
-                "move_id": self.i5.id,
-                "date_start": TODAY - timedelta(days=10),
-                "date_end": TODAY - timedelta(days=3),
-            }
-        )
+        Block.create({**promised, "partner_id": self.debtor_without_email.id, "date_end": TODAY - timedelta(3)})
+        with freeze_time(TODAY):
+            kept, broken = Block._check_promises(self.company, TODAY)
+        self.assertEqual((kept.partner_id, broken.partner_id), (self.debtor_without_email, self.debtor))
         self.env["debtor.dunning.run"].create(
             {"company_id": self.company.id, "date": TODAY - timedelta(days=2), "state": "failed"}
         )
@@ -280,7 +274,6 @@ class TestCreditControlReports(DunningCommon):
         self.assertEqual(counts["calls_due"], 1)
         self.assertEqual(counts["letters_to_approve"], 1)
         self.assertEqual(counts["letters_failed"], 1)
-        # The debtor's promise lapsed with I1, I3 and I4 still overdue; I5's was kept (paid).
         self.assertEqual(counts["promises_expired"], 1)
         self.assertEqual(counts["runs_failed"], 1)
         self.assertEqual(counts["letters_to_print"], 0)

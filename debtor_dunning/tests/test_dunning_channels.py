@@ -129,7 +129,7 @@ class TestDunningChannels(DunningCommon, HttpCase):
         self.assertEqual((communication.call_state, communication.call_outcome), ("done", "promise"))
         self.assertIn("Pays Friday", communication.call_note)
         # The date as the controller's language writes it (en_US here), not as ISO.
-        self.assertIn("(promised date: 06/06/2026)", communication.call_note)
+        self.assertIn("(promised: $\xa0200.00 by 06/06/2026)", communication.call_note)
         log("dispute", move_ids=[(6, 0, second.ids)], note="Wrong quantity")
         self.assertEqual(second.dunning_block_ids.template_id.name, "Dispute")
         self.assertFalse(first.dunning_block_ids)

@@ -53,7 +53,7 @@ class TestDunningHooks(DunningCommon):
         ):
             run = self._run(TODAY)
             self.assertEqual(seen, [(self.company, TODAY, self.Communication)], "before any letter")
-            self.assertEqual(run.step_counts, {"test_reminders": 3})
+            self.assertEqual(run.step_counts, {"test_reminders": 3, "risk_recomputed": 1})
             self.assertIn("Instalment reminders sent: 3", run.step_summary)
             self._run(TODAY, preview=True)
             self.assertEqual(len(seen), 1, "a preview changes nothing, so it runs no daily step")

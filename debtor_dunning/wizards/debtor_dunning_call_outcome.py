@@ -18,6 +18,15 @@ class DebtorDunningCallOutcome(models.TransientModel):
     phone = fields.Char(related="communication_id.partner_id.phone")
     outcome = fields.Selection(CALL_OUTCOMES, required=True, default="promise")
     promise_date = fields.Date(string="Promised Payment Date")
+    company_currency_id = fields.Many2one(related="communication_id.company_id.currency_id")
+    promise_amount = fields.Monetary(
+        string="Promised Amount",
+        currency_field="company_currency_id",
+        compute="_compute_promise_amount",
+        store=True,
+        readonly=False,
+        help="What the debtor promised to pay by the date (the letter's open amount unless he said otherwise).",
+    )
     move_ids = fields.Many2many("account.move", string="Disputed Invoices")
     available_move_ids = fields.Many2many(related="communication_id.move_ids", string="Invoices of the Letter")
     note = fields.Text()
@@ -29,9 +38,19 @@ class DebtorDunningCallOutcome(models.TransientModel):
             values["promise_date"] = fields.Date.context_today(self) + timedelta(days=7)
         return values
 
+    @api.depends("communication_id")
+    def _compute_promise_amount(self):
+        for wizard in self:
+            letter = wizard.communication_id
+            wizard.promise_amount = letter._open_amount_in_company_currency() if letter else 0.0
+
     def action_confirm(self):
         self.ensure_one()
         self.communication_id._log_call_outcome(
-            self.outcome, note=self.note, promise_date=self.promise_date, disputed_moves=self.move_ids
+            self.outcome,
+            note=self.note,
+            promise_date=self.promise_date,
+            disputed_moves=self.move_ids,
+            promise_amount=self.promise_amount if self.outcome == "promise" else None,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -219,8 +219,7 @@ class DebtorDunningArrangement(models.Model):
     def _tolerance(self):
         """The residual tolerance of the debtor's dunning policy in the arrangement's company."""
         self.ensure_one()
-        partner = self.partner_id.with_company(self.company_id)
-        policy = partner.dunning_policy_id or self.company_id.dunning_policy_id
+        policy = self.partner_id._dunning_policy(self.company_id)
         return policy.residual_tolerance if policy else 0.0
 
     @api.model

@@ -1,6 +1,9 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.addons.debtor_dunning.models.risk import WINDOW_DAYS
 
 
 class ResPartner(models.Model):
@@ -19,6 +22,25 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.arrangement_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.model
+    def _dunning_risk_inputs(self, partner_ids, company, on_date):
+        """The arrangements each debtor broke in the risk window feed his risk score."""
+        inputs = super()._dunning_risk_inputs(partner_ids, company, on_date)
+        broken = self.env["debtor.dunning.arrangement"]._read_group(
+            [
+                ("partner_id", "in", partner_ids),
+                ("company_id", "=", company.id),
+                ("state", "=", "broken"),
+                ("date_broken", ">", on_date - timedelta(days=WINDOW_DAYS)),
+                ("date_broken", "<=", on_date),
+            ],
+            ["partner_id"],
+            ["__count"],
+        )
+        for partner, count in broken:
+            inputs.setdefault(partner.id, {})["arrangements_broken"] = count
+        return inputs
 
     def action_view_arrangements(self):
         self.ensure_one()

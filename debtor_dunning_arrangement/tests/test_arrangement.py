@@ -225,3 +225,17 @@ class TestArrangement(ArrangementCommon):
         self.assertEqual(self.debtor.arrangement_count, 1)
         action = self.debtor.action_view_arrangements()
         self.assertEqual(self.Arrangement.search(action["domain"]), arrangement)
+
+    def test_a_broken_arrangement_raises_the_debtors_risk(self):
+        invoice = self._invoice(TODAY - timedelta(days=20), 300.0)
+        arrangement = self._arrange(invoice)
+        self._run_on(TODAY + timedelta(days=1))
+        calm = self.debtor.with_company(self.company).dunning_risk_score
+        with freeze_time(TODAY + timedelta(days=2)):
+            arrangement.action_break()
+        self._run_on(TODAY + timedelta(days=10))
+        debtor = self.debtor.with_company(self.company)
+        self.assertGreaterEqual(
+            debtor.dunning_risk_score - calm, 10, "recomputed within a week, though no entry changed"
+        )
+        self.assertIn("Payment arrangements broken: 1.", debtor.dunning_risk_explanation)

@@ -109,9 +109,15 @@ class AccountMove(models.Model):
         )
         for line in lines:
             reminders[line.move_id.id].append(line.date)
+        # The debtors' policies (own, risk class's, default) in one query per company. (A change of
+        # risk class does not recompute this stored date; the next letter or payment does.)
+        policies = {
+            company.id: moves.commercial_partner_id._dunning_policies(company)
+            for company, moves in chased.grouped("company_id").items()
+        }
         for move in chased:
             partner = move.commercial_partner_id
-            policy = partner.with_company(move.company_id).dunning_policy_id or move.company_id.dunning_policy_id
+            policy = policies[move.company_id.id].get(partner.id) or move.company_id.dunning_policy_id
             consumer_purchase = policy.collection_consumer_purchase and not partner.is_company
             years = LIMITATION_YEARS_CONSUMER_PURCHASE if consumer_purchase else LIMITATION_YEARS
             move.dunning_limitation_date = limitation_date(

@@ -114,7 +114,7 @@ class DebtorDunningCollectionCase(models.Model):
     # ------------------------------------------------------------------ opening and joining cases
     @api.model
     def _collection_agency_for(self, partner, company):
-        policy = partner.with_company(company).dunning_policy_id or company.dunning_policy_id
+        policy = partner._dunning_policy(company)
         return policy.collection_agency_id or company.dunning_collection_agency_id
 
     @api.model
@@ -270,7 +270,7 @@ class DebtorDunningCollectionCase(models.Model):
         if self.currency_id != euro or not moves:
             # The staffel and the EUR 40 are amounts in euros.
             return 0.0
-        policy = self.partner_id.with_company(self.company_id).dunning_policy_id or self.company_id.dunning_policy_id
+        policy = self.partner_id._dunning_policy(self.company_id)
         principals = moves.mapped("amount_residual")
         if self.partner_id.is_company:
             costs = business_collection_costs(principals, staffel_agreed=policy.collection_staffel_agreed)
@@ -330,9 +330,7 @@ class DebtorDunningCollectionCase(models.Model):
         today = fields.Date.context_today(self)
         letters = self.env["debtor.dunning.communication"]
         for case in self:
-            policy = (
-                case.partner_id.with_company(case.company_id).dunning_policy_id or case.company_id.dunning_policy_id
-            )
+            policy = case.partner_id._dunning_policy(case.company_id)
             level = policy.level_ids.filtered(lambda level: level.letter_layout == "handover")[:1]
             if not level:
                 continue

@@ -186,6 +186,20 @@ class TestCollectionHandoff(CollectionCommon):
         self.assertIn(payment.move_id.name, statement)
         self.assertIn("1000.0", statement)
 
+    def test_a_claim_handed_over_raises_the_debtors_risk(self):
+        invoice = self._invoice(TODAY - timedelta(days=100), amount=700.0, partner=self.debtor, currency=self.euro)
+        self._run(TODAY)
+        before = self.debtor.with_company(self.company).dunning_risk_score
+        with freeze_time(TODAY):
+            self.env["debtor.dunning.collection.handover"].create(
+                {"move_ids": [(6, 0, invoice.ids)], "reason": "Does not answer"}
+            ).action_confirm()
+        self.assertEqual(invoice.dunning_case_id.state, "handed_over")
+        self._run(TODAY + timedelta(days=7))
+        debtor = self.debtor.with_company(self.company)
+        self.assertGreaterEqual(debtor.dunning_risk_score - before, 10)
+        self.assertIn("Claims handed to a collection agency: 1.", debtor.dunning_risk_explanation)
+
 
 @tagged("post_install", "-at_install")
 class TestCollectionPortal(CollectionCommon, HttpCase):
