@@ -25,6 +25,7 @@
     "data": [
         "security/debtor_dunning_security.xml",
         "security/ir.model.access.csv",
+        "security/debtor_dunning_matching_security.xml",
         "data/debtor_dunning_policy_data.xml",
         "data/debtor_dunning_block_template_data.xml",
         "data/ir_cron_data.xml",
@@ -52,6 +53,7 @@
         "report/debtor_dunning_trend_report_views.xml",
         "views/debtor_dunning_overview_views.xml",
         "views/debtor_dunning_call_views.xml",
+        "views/debtor_dunning_unmatched_views.xml",
     ],
     "assets": {
         # The letters' PDF styles: Odoo's report styles without its web fonts (see

@@ -30,3 +30,8 @@ from . import ir_actions_report
 from . import debtor_dunning_kpi
 from . import debtor_dunning_overview
 from . import debtor_dunning_overview_queue
+from . import matching
+from . import res_company_matching
+from . import res_config_settings_matching
+from . import debtor_dunning_unmatched
+from . import res_partner_matching

@@ -21,3 +21,5 @@ from . import test_dunning_risk
 from . import test_dunning_promise
 from . import test_dunning_calls
 from . import test_dunning_statement
+from . import test_matching_rules
+from . import test_dunning_matching

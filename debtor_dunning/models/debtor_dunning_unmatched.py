@@ -1,0 +1,334 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare
+
+from .matching import Credit, OpenInvoice, letter_references_in, rank_suggestions, reference_tokens
+
+# The most open invoices read per credit: the debtor's oldest, plus those the credit names.
+CANDIDATE_LIMIT = 200
+OPEN_INVOICE_TYPES = ("out_invoice", "out_receipt")
+
+
+class DebtorDunningUnmatched(models.Model):
+    """A credit on a receivable account that nothing is reconciled with yet.
+
+    Incoming payments, bank statement entries booked on the receivable and credit notes: every
+    unreconciled credit journal item on a receivable account of a posted entry that is not a
+    customer invoice. Amounts are positive, in the company's currency. The record's id is the
+    journal item's.
+    """
+
+    _name = "debtor.dunning.unmatched"
+    _description = "Unmatched Payment"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "label"
+    _depends = {
+        "account.move.line": [
+            "move_id",
+            "company_id",
+            "account_id",
+            "partner_id",
+            "date",
+            "name",
+            "amount_residual",
+            "reconciled",
+        ],
+        "account.move": ["state", "move_type", "ref", "statement_line_id"],
+        "account.account": ["account_type"],
+        "account.bank.statement.line": ["account_number", "payment_ref"],
+    }
+
+    move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    journal_id = fields.Many2one("account.journal", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
+    date = fields.Date(readonly=True)
+    label = fields.Char(readonly=True)
+    reference = fields.Char(readonly=True)
+    bank_account = fields.Char(string="Bank Account Number", readonly=True)
+    amount = fields.Monetary(string="Unmatched Amount", currency_field="currency_id", readonly=True)
+    source = fields.Selection(
+        [
+            ("payment", "Payment"),
+            ("statement_line", "Bank Statement Line"),
+            ("credit_note", "Credit Note"),
+            ("entry", "Journal Entry"),
+        ],
+        readonly=True,
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT l.id, l.id AS move_line_id, l.move_id, l.journal_id, l.company_id, c.currency_id,
+                   p.commercial_partner_id AS partner_id, l.date, l.name AS label,
+                   COALESCE(NULLIF(m.ref, ''), st.payment_ref) AS reference, st.account_number AS bank_account,
+                   -l.amount_residual AS amount,
+                   CASE WHEN m.statement_line_id IS NOT NULL THEN 'statement_line'
+                        WHEN m.origin_payment_id IS NOT NULL THEN 'payment'
+                        WHEN m.move_type = 'out_refund' THEN 'credit_note'
+                        ELSE 'entry' END AS source
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_company c ON c.id = l.company_id
+              LEFT JOIN res_partner p ON p.id = l.partner_id
+              LEFT JOIN account_bank_statement_line st ON st.id = m.statement_line_id
+             WHERE m.state = 'posted'
+               AND m.move_type NOT IN %(invoice_types)s
+               AND a.account_type = 'asset_receivable'
+               AND l.reconciled IS NOT TRUE
+               AND l.amount_residual < 0
+            """,
+            invoice_types=OPEN_INVOICE_TYPES,
+        )
+
+    # -- suggestions ------------------------------------------------------------------------------
+
+    def _matching_credit(self):
+        self.ensure_one()
+        return Credit(
+            amount=self.amount,
+            label=self.label or "",
+            reference=self.reference or "",
+            partner_id=self.partner_id.id or None,
+            bank_account=self.bank_account or "",
+        )
+
+    def _matching_candidate_partners(self, credit):
+        """The debtors a credit names: its partner, or by bank account, letter or invoice number,
+        or by name when it has none. Each by an indexed or bounded query, never a scan per invoice."""
+        partner_ids = {credit.partner_id} if credit.partner_id else set()
+        if credit.bank_account:
+            banks = self.env["res.partner.bank"].search(
+                [("sanitized_acc_number", "=", credit.bank_account.replace(" ", "").upper())]
+            )
+            partner_ids |= set(banks.partner_id.commercial_partner_id.ids)
+        if not credit.partner_id:
+            # Names only of debtors with something open in the company, at least 4 letters long.
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT m.commercial_partner_id
+                      FROM account_move m
+                      JOIN res_partner p ON p.id = m.commercial_partner_id
+                     WHERE m.company_id = %(company)s AND m.state = 'posted'
+                       AND m.move_type IN %(types)s AND m.payment_state IN ('not_paid', 'partial')
+                       AND length(p.name) >= 4 AND strpos(%(text)s, upper(p.name)) > 0
+                    """,
+                    company=self.company_id.id,
+                    types=OPEN_INVOICE_TYPES,
+                    text=credit.text,
+                )
+            )
+            partner_ids |= {partner_id for (partner_id,) in rows}
+        return partner_ids
+
+    def _matching_named_invoices(self, credit):
+        """Open invoices of the company whose number or letter reference the credit quotes."""
+        Move = self.env["account.move"]
+        open_domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "posted"),
+            ("move_type", "in", OPEN_INVOICE_TYPES),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        invoices = Move.browse()
+        tokens = reference_tokens(credit.text)
+        if tokens:
+            invoices |= Move.search([*open_domain, ("name", "in", sorted(tokens))])
+        letters = letter_references_in(credit.text)
+        if letters:
+            ids = [int(reference[3:]) for reference in letters]
+            communications = self.env["debtor.dunning.communication"].browse(ids).exists()
+            invoices |= communications.move_ids.filtered_domain(open_domain)
+        return invoices
+
+    def _matching_candidates(self, credit):
+        """The open invoices to rank for `credit`, as `OpenInvoice`s."""
+        Move = self.env["account.move"]
+        named = self._matching_named_invoices(credit)
+        partner_ids = self._matching_candidate_partners(credit) | set(named.commercial_partner_id.ids)
+        invoices = named
+        if partner_ids:
+            invoices |= Move.search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", OPEN_INVOICE_TYPES),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("commercial_partner_id", "in", sorted(partner_ids)),
+                ],
+                order="invoice_date_due, id",
+                limit=CANDIDATE_LIMIT,
+            )
+        letters = {}
+        lines = self.env["debtor.dunning.communication.line"].search(
+            [("move_id", "in", invoices.ids), ("is_preview", "=", False)]
+        )
+        for line in lines:
+            letters.setdefault(line.move_id.id, set()).add(line.communication_id._reference())
+        candidates = []
+        for invoice in invoices:
+            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            debtor = invoice.commercial_partner_id
+            candidates.append(
+                OpenInvoice(
+                    invoice_id=invoice.id,
+                    number=invoice.name,
+                    partner_id=debtor.id,
+                    residual=sum(receivable.mapped("amount_residual")),
+                    date_due=invoice.invoice_date_due,
+                    partner_name=debtor.name or "",
+                    letter_references=tuple(sorted(letters.get(invoice.id, ()))),
+                    bank_accounts=tuple(debtor.bank_ids.mapped("acc_number")),
+                )
+            )
+        return candidates
+
+    def _matching_suggestions(self):
+        """The ranked `Suggestion`s for this credit (see `matching.rank_suggestions`)."""
+        self.ensure_one()
+        credit = self._matching_credit()
+        tolerance = self.partner_id._dunning_policy(self.company_id).residual_tolerance if self.partner_id else 0.0
+        return rank_suggestions(
+            credit, self._matching_candidates(credit), tolerance=tolerance, precision=self.currency_id.rounding
+        )
+
+    def action_suggestions(self):
+        self.ensure_one()
+        wizard = self.env["debtor.dunning.match.wizard"].create({"unmatched_id": self.id})
+        wizard._fill_suggestions()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Suggestions"),
+            "res_model": "debtor.dunning.match.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    # -- matching ---------------------------------------------------------------------------------
+
+    @api.model
+    def _writeoff_journal(self, company):
+        return self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1
+        )
+
+    def _match(self, invoices):
+        """Reconcile this credit with `invoices` by Odoo's own reconciliation.
+
+        A difference within the debtor's policy tolerance is written off to the company's payment
+        difference account by a small entry reconciled too, so that the invoices end fully paid
+        (or the credit fully used); a larger difference stays open: the invoices partly paid, or
+        the rest of the credit unmatched. A credit without partner gets the invoices' debtor first.
+        Everything or nothing: errors are raised before anything is written.
+        """
+        self.ensure_one()
+        credit_line = self.move_line_id
+        if not invoices:
+            raise UserError(self.env._("Choose at least one invoice to match the payment with."))
+        if (
+            credit_line.reconciled
+            or not float_compare(credit_line.amount_residual, 0.0, precision_rounding=self.currency_id.rounding) < 0
+        ):
+            raise UserError(self.env._("The payment %(label)s is already matched.", label=self.display_name))
+        debtors = invoices.commercial_partner_id
+        wrong = invoices.filtered(
+            lambda move: (
+                move.company_id != self.company_id
+                or move.state != "posted"
+                or move.move_type not in OPEN_INVOICE_TYPES
+                or move.payment_state not in ("not_paid", "partial")
+            )
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "These are not open invoices of the company: %(names)s", names=", ".join(wrong.mapped("name"))
+                )
+            )
+        if len(debtors) > 1:
+            raise UserError(self.env._("A payment is matched with the invoices of one debtor at a time."))
+        if self.partner_id and self.partner_id != debtors:
+            raise UserError(
+                self.env._(
+                    "The invoices are of %(debtor)s, the payment of %(payer)s.",
+                    debtor=debtors.display_name,
+                    payer=self.partner_id.display_name,
+                )
+            )
+        invoice_lines = invoices.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        if invoice_lines.account_id != credit_line.account_id:
+            raise UserError(self.env._("The payment and the invoices are booked on different receivable accounts."))
+        company = self.company_id
+        currency = self.currency_id
+        difference = currency.round(sum(invoice_lines.mapped("amount_residual")) + credit_line.amount_residual)
+        tolerance = debtors._dunning_policy(company).residual_tolerance
+        write_off = (
+            not currency.is_zero(difference)
+            and float_compare(abs(difference), tolerance, precision_rounding=currency.rounding) <= 0
+        )
+        journal = self.env["account.journal"]
+        if write_off:
+            account = company.dunning_matching_writeoff_account_id
+            if not account:
+                raise UserError(
+                    self.env._(
+                        "Set the Payment Difference Account in the Credit Control settings to write off "
+                        "the difference of %(amount)s.",
+                        amount=difference,
+                    )
+                )
+            journal = self._writeoff_journal(company)
+            if not journal:
+                raise UserError(
+                    self.env._("The company has no miscellaneous journal to book the payment difference in.")
+                )
+
+        if not credit_line.partner_id:
+            credit_line.partner_id = debtors
+        lines = credit_line | invoice_lines
+        if write_off:
+            # difference > 0: underpaid, the write-off credits the receivable; < 0: overpaid.
+            receivable_balance = -difference
+            entry = self.env["account.move"].create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "company_id": company.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": self.env._("Payment difference %(payment)s", payment=credit_line.move_id.name),
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": self.env._("Payment difference"),
+                                "account_id": credit_line.account_id.id,
+                                "partner_id": debtors.id,
+                                "balance": receivable_balance,
+                            }
+                        ),
+                        fields.Command.create(
+                            {
+                                "name": self.env._("Payment difference"),
+                                "account_id": company.dunning_matching_writeoff_account_id.id,
+                                "partner_id": debtors.id,
+                                "balance": -receivable_balance,
+                            }
+                        ),
+                    ],
+                }
+            )
+            entry.action_post()
+            lines |= entry.line_ids.filtered(lambda line: line.account_id == credit_line.account_id)
+        lines.reconcile()
+        return True

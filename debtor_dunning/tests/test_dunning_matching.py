@@ -1,0 +1,145 @@
+# Copyright 2026 Debtor Dunning contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import TODAY, DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningMatching(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy.residual_tolerance = 1.0
+        cls.writeoff_account = cls.company_data["default_account_expense"]
+        cls.company.dunning_matching_writeoff_account_id = cls.writeoff_account
+        cls.receivable = cls.debtor.property_account_receivable_id
+        cls.controller = cls._new_user("matcher")
+        cls.Unmatched = cls.env["debtor.dunning.unmatched"]
+
+    def _incoming(self, amount, partner=None, label="Betaling", company_data=None):
+        """A posted bank entry crediting the receivable with `amount`, not reconciled."""
+        company_data = company_data or self.company_data
+        journal = company_data["default_journal_bank"]
+        receivable = (
+            company_data["default_account_receivable"] if company_data is not self.company_data else self.receivable
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": TODAY,
+                "line_ids": [
+                    Command.create({"name": label, "account_id": journal.default_account_id.id, "balance": amount}),
+                    Command.create(
+                        {
+                            "name": label,
+                            "account_id": receivable.id,
+                            "partner_id": partner and partner.id,
+                            "balance": -amount,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        return entry.line_ids.filtered(lambda line: line.account_id == receivable)
+
+    def _unmatched(self, credit_line, user=None):
+        unmatched = self.Unmatched.with_user(user or self.controller).browse(credit_line.id)
+        self.assertTrue(unmatched.exists(), "the credit is listed as unmatched")
+        return unmatched
+
+    def _suggestions(self, unmatched):
+        action = unmatched.action_suggestions()
+        return unmatched.env[action["res_model"]].browse(action["res_id"]).line_ids
+
+    def _writeoff_lines(self):
+        return self.env["account.move.line"].search([("account_id", "=", self.writeoff_account.id)])
+
+    def test_difference_within_tolerance_is_written_off(self):
+        invoice = self._invoice(TODAY, amount=100.50)
+        credit = self._incoming(100.0, self.debtor)
+        best = self._suggestions(self._unmatched(credit))[0]
+        self.assertEqual(best.move_ids, invoice)
+        self.assertEqual(best.reason_codes, "within_tolerance,partner")
+        self.assertEqual(best.reasons, "Amount within tolerance, Same debtor")
+        self.assertAlmostEqual(best.difference, 0.50)
+        before = self._writeoff_lines()
+        best.action_match()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(credit.reconciled)
+        writeoff = self._writeoff_lines() - before
+        self.assertEqual(len(writeoff), 1)
+        self.assertAlmostEqual(writeoff.balance, 0.50)
+        self.assertEqual(writeoff.move_id.state, "posted")
+        self.assertFalse(self.Unmatched.browse(credit.id).exists())
+
+    def test_payment_covering_two_invoices(self):
+        first, second = self._invoice(TODAY, amount=300.0), self._invoice(TODAY, amount=200.0)
+        self._invoice(TODAY, amount=45.0)
+        credit = self._incoming(500.0, self.debtor)
+        best = self._suggestions(self._unmatched(credit))[0]
+        self.assertEqual(best.move_ids, first | second)
+        self.assertIn("combination_amount", best.reason_codes)
+        best.action_match()
+        self.assertEqual(set((first | second).mapped("payment_state")) - {"paid", "in_payment"}, set())
+        self.assertTrue(credit.reconciled)
+
+    def test_payment_without_partner_found_by_invoice_number(self):
+        self._invoice(TODAY, amount=250.0)
+        invoice = self._invoice(TODAY, amount=250.0)
+        credit = self._incoming(250.0, label=f"Overboeking {invoice.name} dank u")
+        unmatched = self._unmatched(credit)
+        self.assertFalse(unmatched.partner_id)
+        best = self._suggestions(unmatched)[0]
+        self.assertEqual(best.move_ids, invoice)
+        self.assertIn("invoice_number", best.reason_codes)
+        best.action_match()
+        self.assertEqual(credit.partner_id, self.debtor)
+        self.assertTrue(credit.reconciled)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_difference_above_tolerance_leaves_the_invoice_partly_paid(self):
+        invoice = self._invoice(TODAY, amount=100.0)
+        credit = self._incoming(80.0, self.debtor)
+        before = self._writeoff_lines()
+        self._unmatched(credit)._match(invoice)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 20.0)
+        self.assertTrue(credit.reconciled)
+        self.assertEqual(self._writeoff_lines(), before)
+
+    def test_without_writeoff_account_nothing_is_booked(self):
+        self.company.dunning_matching_writeoff_account_id = False
+        invoice = self._invoice(TODAY, amount=100.50)
+        credit = self._incoming(100.0)
+        moves_before = self.env["account.move"].search_count([])
+        with self.assertRaisesRegex(UserError, "Payment Difference Account"):
+            self._unmatched(credit)._match(invoice)
+        self.assertFalse(credit.reconciled)
+        self.assertFalse(credit.partner_id, "the partner is set only when the match books")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+
+    def test_invoices_of_another_debtor_are_refused(self):
+        invoice = self._invoice(TODAY, amount=100.0, partner=self.debtor_without_email)
+        credit = self._incoming(100.0, self.debtor)
+        with self.assertRaisesRegex(UserError, "The invoices are of"):
+            self._unmatched(credit)._match(invoice)
+        self.assertFalse(credit.reconciled)
+
+    def test_access_rights(self):
+        other = self.setup_other_company(name="Tweede BV")
+        own = self._incoming(70.0, self.debtor)
+        foreign = self._incoming(70.0, self.debtor, company_data=other)
+        visible = self.Unmatched.with_user(self.controller).search([])
+        self.assertIn(own.id, visible.ids)
+        self.assertNotIn(foreign.id, visible.ids)
+        outsider = self._new_user("no_dunning", group="base.group_user")
+        with self.assertRaises(AccessError):
+            self.Unmatched.with_user(outsider).search([])
+        with self.assertRaises(AccessError):
+            self.env["debtor.dunning.match.wizard"].with_user(outsider).create({"unmatched_id": own.id})
