@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .matching import letter_reference
+
 _logger = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 3
@@ -334,4 +336,4 @@ class DebtorDunningCommunication(models.Model):
     def _reference(self):
         """The letter's reference, printed on it and given to Mollie so a payment finds its way back."""
         self.ensure_one()
-        return f"DUN{self.id:07d}"
+        return letter_reference(self.id)

@@ -9,6 +9,8 @@ from mollie.api.error import Error as MollieError
 
 from odoo import api, fields, models
 
+from .matching import LETTER_REFERENCE_PATTERN
+
 _logger = logging.getLogger(__name__)
 
 MOLLIE_ID = re.compile(r"^(tr|pl)_\w+$")
@@ -163,7 +165,7 @@ class DebtorDunningPaymentLink(models.Model):
             link_id = href.rsplit("/", 1)[-1] if href else None
         if not link_id:
             # Last resort: the link's description, which Mollie copies onto its payments, names our letter.
-            match = re.search(r"DUN(\d{7})", payment.description or "")
+            match = LETTER_REFERENCE_PATTERN.search(payment.description or "")
             if not match:
                 return self.browse()
             return self.search([("communication_id", "=", int(match.group(1))), ("state", "=", "open")], limit=1)

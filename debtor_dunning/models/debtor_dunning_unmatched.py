@@ -4,7 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
-from .matching import Credit, OpenInvoice, letter_references_in, rank_suggestions, reference_tokens
+from .matching import (
+    Credit,
+    OpenInvoice,
+    letter_references_in,
+    rank_suggestions,
+    reference_tokens,
+    sanitize_account_number,
+)
 
 # The most open invoices read per credit: the debtor's oldest, plus those the credit names.
 CANDIDATE_LIMIT = 200
@@ -107,7 +114,7 @@ class DebtorDunningUnmatched(models.Model):
         partner_ids = {credit.partner_id} if credit.partner_id else set()
         if credit.bank_account:
             banks = self.env["res.partner.bank"].search(
-                [("sanitized_acc_number", "=", credit.bank_account.replace(" ", "").upper())]
+                [("sanitized_acc_number", "=", sanitize_account_number(credit.bank_account))]
             )
             partner_ids |= set(banks.partner_id.commercial_partner_id.ids)
         if not credit.partner_id:
@@ -196,7 +203,10 @@ class DebtorDunningUnmatched(models.Model):
         """The ranked `Suggestion`s for this credit (see `matching.rank_suggestions`)."""
         self.ensure_one()
         credit = self._matching_credit()
-        tolerance = self.partner_id._dunning_policy(self.company_id).residual_tolerance if self.partner_id else 0.0
+        # Without a debtor yet, the company's default policy: the one a new debtor gets.
+        company = self.company_id
+        policy = self.partner_id._dunning_policy(company) if self.partner_id else company.dunning_policy_id
+        tolerance = policy.residual_tolerance
         return rank_suggestions(
             credit, self._matching_candidates(credit), tolerance=tolerance, precision=self.currency_id.rounding
         )

@@ -1,5 +1,7 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -101,6 +103,25 @@ class TestDunningMatching(DunningCommon):
         self.assertEqual(credit.partner_id, self.debtor)
         self.assertTrue(credit.reconciled)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_overpayment_within_tolerance_is_written_off(self):
+        invoice = self._invoice(TODAY, amount=100.0)
+        credit = self._incoming(100.40, self.debtor)
+        before = self._writeoff_lines()
+        self._unmatched(credit)._match(invoice)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(credit.reconciled, "the 0.40 more is written off, not left open")
+        self.assertAlmostEqual((self._writeoff_lines() - before).balance, -0.40)
+
+    def test_letter_reference_in_the_label(self):
+        late = self._invoice(TODAY - timedelta(days=40), amount=120.0)
+        self._invoice(TODAY, amount=120.0)
+        letter = self._run(TODAY).communication_ids.filtered(lambda c: c.partner_id == self.debtor)
+        self.assertEqual(letter.move_ids, late)
+        credit = self._incoming(120.0, label=f"kenmerk {letter._reference().lower()}")
+        best = self._suggestions(self._unmatched(credit))[0]
+        self.assertEqual(best.move_ids, late)
+        self.assertIn("letter_reference", best.reason_codes)
 
     def test_difference_above_tolerance_leaves_the_invoice_partly_paid(self):
         invoice = self._invoice(TODAY, amount=100.0)
