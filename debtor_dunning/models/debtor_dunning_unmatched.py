@@ -23,8 +23,9 @@ class DebtorDunningUnmatched(models.Model):
 
     Incoming payments, bank statement entries booked on the receivable and credit notes: every
     unreconciled credit journal item on a receivable account of a posted entry that is not a
-    customer invoice. Amounts are positive, in the company's currency. The record's id is the
-    journal item's.
+    customer invoice; and the incoming bank statement lines not reconciled yet, by their line on
+    the journal's suspense account. Amounts are positive, in the company's currency. The record's
+    id is the journal item's.
     """
 
     _name = "debtor.dunning.unmatched"
@@ -45,7 +46,8 @@ class DebtorDunningUnmatched(models.Model):
         ],
         "account.move": ["state", "move_type", "ref", "statement_line_id"],
         "account.account": ["account_type"],
-        "account.bank.statement.line": ["account_number", "payment_ref"],
+        "account.bank.statement.line": ["account_number", "payment_ref", "partner_id", "is_reconciled"],
+        "account.journal": ["suspense_account_id"],
     }
 
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
@@ -92,6 +94,22 @@ class DebtorDunningUnmatched(models.Model):
                AND a.account_type = 'asset_receivable'
                AND l.reconciled IS NOT TRUE
                AND l.amount_residual < 0
+             UNION ALL
+            -- Bank statement lines not reconciled yet: money received still on the journal's
+            -- suspense account; matching moves that line to the debtor's receivable.
+            SELECT l.id, l.id AS move_line_id, l.move_id, l.journal_id, l.company_id, c.currency_id,
+                   p.commercial_partner_id AS partner_id, l.date, st.payment_ref AS label,
+                   NULLIF(m.ref, '') AS reference, st.account_number AS bank_account,
+                   -l.balance AS amount, 'statement_line' AS source
+              FROM account_bank_statement_line st
+              JOIN account_move m ON m.id = st.move_id
+              JOIN account_journal j ON j.id = st.journal_id
+              JOIN account_move_line l ON l.move_id = m.id AND l.account_id = j.suspense_account_id
+              JOIN res_company c ON c.id = l.company_id
+              LEFT JOIN res_partner p ON p.id = st.partner_id
+             WHERE m.state = 'posted'
+               AND st.is_reconciled IS NOT TRUE
+               AND l.balance < 0
             """,
             invoice_types=OPEN_INVOICE_TYPES,
         )
@@ -245,10 +263,11 @@ class DebtorDunningUnmatched(models.Model):
         credit_line = self.move_line_id
         if not invoices:
             raise UserError(self.env._("Choose at least one invoice to match the payment with."))
-        if (
-            credit_line.reconciled
-            or not float_compare(credit_line.amount_residual, 0.0, precision_rounding=self.currency_id.rounding) < 0
-        ):
+        # A statement line's suspense line is not reconcilable: what is open of it is its balance.
+        on_suspense = credit_line.account_id.account_type != "asset_receivable"
+        open_credit = credit_line.balance if on_suspense else credit_line.amount_residual
+        matched = credit_line.move_id.statement_line_id.is_reconciled if on_suspense else credit_line.reconciled
+        if matched or not float_compare(open_credit, 0.0, precision_rounding=self.currency_id.rounding) < 0:
             raise UserError(self.env._("The payment %(label)s is already matched.", label=self.display_name))
         debtors = invoices.commercial_partner_id
         wrong = invoices.filtered(
@@ -278,11 +297,13 @@ class DebtorDunningUnmatched(models.Model):
         invoice_lines = invoices.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
-        if invoice_lines.account_id != credit_line.account_id:
+        if len(invoice_lines.account_id) != 1 or (
+            not on_suspense and invoice_lines.account_id != credit_line.account_id
+        ):
             raise UserError(self.env._("The payment and the invoices are booked on different receivable accounts."))
         company = self.company_id
         currency = self.currency_id
-        difference = currency.round(sum(invoice_lines.mapped("amount_residual")) + credit_line.amount_residual)
+        difference = currency.round(sum(invoice_lines.mapped("amount_residual")) + open_credit)
         tolerance = debtors._dunning_policy(company).residual_tolerance
         write_off = (
             not currency.is_zero(difference)
@@ -305,7 +326,11 @@ class DebtorDunningUnmatched(models.Model):
                     self.env._("The company has no miscellaneous journal to book the payment difference in.")
                 )
 
-        if not credit_line.partner_id:
+        if on_suspense:
+            # A statement line not reconciled yet: its suspense line becomes the debtor's receivable,
+            # as Odoo's own bank reconciliation does, and is then reconciled like a payment.
+            credit_line.write({"account_id": invoice_lines.account_id.id, "partner_id": debtors.id})
+        elif not credit_line.partner_id:
             credit_line.partner_id = debtors
         lines = credit_line | invoice_lines
         if write_off:
@@ -322,7 +347,7 @@ class DebtorDunningUnmatched(models.Model):
                         fields.Command.create(
                             {
                                 "name": self.env._("Payment difference"),
-                                "account_id": credit_line.account_id.id,
+                                "account_id": invoice_lines.account_id.id,
                                 "partner_id": debtors.id,
                                 "balance": receivable_balance,
                             }
@@ -339,6 +364,6 @@ class DebtorDunningUnmatched(models.Model):
                 }
             )
             entry.action_post()
-            lines |= entry.line_ids.filtered(lambda line: line.account_id == credit_line.account_id)
+            lines |= entry.line_ids.filtered(lambda line: line.account_id == invoice_lines.account_id)
         lines.reconcile()
         return True

@@ -123,6 +123,27 @@ class TestDunningMatching(DunningCommon):
         self.assertEqual(best.move_ids, late)
         self.assertIn("letter_reference", best.reason_codes)
 
+    def test_bank_statement_line_without_partner(self):
+        invoice = self._invoice(TODAY, amount=150.0)
+        st_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.company_data["default_journal_bank"].id,
+                "date": TODAY,
+                "payment_ref": f"{invoice.name} Bakkerij Jansen",
+                "amount": 150.0,
+            }
+        )
+        unmatched = self.Unmatched.with_user(self.controller).search([("move_id", "=", st_line.move_id.id)])
+        self.assertEqual((unmatched.source, unmatched.amount), ("statement_line", 150.0))
+        best = self._suggestions(unmatched)[0]
+        self.assertEqual(best.move_ids, invoice)
+        self.assertEqual(best.reason_codes, "invoice_number,exact_amount,partner_name")
+        best.action_match()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(st_line.is_reconciled)
+        self.assertEqual(st_line.move_id.line_ids.filtered("reconciled").partner_id, self.debtor)
+        self.assertFalse(self.Unmatched.search([("move_id", "=", st_line.move_id.id)]))
+
     def test_difference_above_tolerance_leaves_the_invoice_partly_paid(self):
         invoice = self._invoice(TODAY, amount=100.0)
         credit = self._incoming(80.0, self.debtor)
