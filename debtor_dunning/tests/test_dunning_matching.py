@@ -173,6 +173,14 @@ class TestDunningMatching(DunningCommon):
             self._unmatched(credit)._match(invoice)
         self.assertFalse(credit.reconciled)
 
+    def test_match_payments_on_the_debtor(self):
+        own = self._incoming(30.0, self.debtor)
+        other = self._incoming(30.0, self.debtor_without_email)
+        action = self.debtor.with_user(self.controller).action_view_dunning_unmatched()
+        found = self.Unmatched.with_user(self.controller).search(action["domain"])
+        self.assertIn(own.id, found.ids)
+        self.assertNotIn(other.id, found.ids)
+
     def test_access_rights(self):
         other = self.setup_other_company(name="Tweede BV")
         own = self._incoming(70.0, self.debtor)
