@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, format_amount
 
 from .matching import (
     Credit,
@@ -268,7 +268,7 @@ class DebtorDunningUnmatched(models.Model):
         open_credit = credit_line.balance if on_suspense else credit_line.amount_residual
         matched = credit_line.move_id.statement_line_id.is_reconciled if on_suspense else credit_line.reconciled
         if matched or not float_compare(open_credit, 0.0, precision_rounding=self.currency_id.rounding) < 0:
-            raise UserError(self.env._("The payment %(label)s is already matched.", label=self.display_name))
+            raise UserError(self.env._("The payment %(label)s is already matched.", label=credit_line.move_id.name))
         debtors = invoices.commercial_partner_id
         wrong = invoices.filtered(
             lambda move: (
@@ -317,7 +317,7 @@ class DebtorDunningUnmatched(models.Model):
                     self.env._(
                         "Set the Payment Difference Account in the Credit Control settings to write off "
                         "the difference of %(amount)s.",
-                        amount=difference,
+                        amount=format_amount(self.env, difference, currency),
                     )
                 )
             journal = self._writeoff_journal(company)
