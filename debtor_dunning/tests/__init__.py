@@ -21,3 +21,4 @@ from . import test_dunning_risk
 from . import test_dunning_promise
 from . import test_dunning_calls
 from . import test_dunning_statement
+from . import test_dunning_debtor_screen
