@@ -58,7 +58,8 @@ class ResPartner(models.Model):
         as a list of {"date", "kind", "description", "res_model", "res_id"}. The core adds letters,
         call outcomes, the debtor's messages and blocks, and what `account.move._dunning_dossier_events()`
         returns for his invoices; an add-on adds its own by overriding this method (one query per
-        kind), calls super() and returns `self._dunning_timeline_sorted(events, limit)`."""
+        kind): it takes `super()._dunning_timeline(limit=0)` (all of them), adds its own and returns
+        `self._dunning_timeline_sorted(events, limit)`. Every "date" is a datetime (a day's at 00:00)."""
         self.ensure_one()
         debtor = self.commercial_partner_id
         company = self.env.company
