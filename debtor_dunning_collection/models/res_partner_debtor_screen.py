@@ -18,14 +18,21 @@ class ResPartner(models.Model):
         # When a case became paid or closed: its last change of state in its chatter (one query).
         ended = {}
         if cases.filtered(lambda case: case.state in ("paid", "closed")):
-            changes = self.env["mail.tracking.value"].search_fetch(
-                [
-                    ("field_id", "=", self.env["ir.model.fields"]._get(Case._name, "state").id),
-                    ("mail_message_id.model", "=", Case._name),
-                    ("mail_message_id.res_id", "in", cases.ids),
-                ],
-                ["mail_message_id"],
-                order="id",
+            # sudo: tracking values are readable by administrators only; read here is just when the
+            # state of cases the user may already read last changed.
+            changes = (
+                self.env["mail.tracking.value"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("field_id.model", "=", Case._name),
+                        ("field_id.name", "=", "state"),
+                        ("mail_message_id.model", "=", Case._name),
+                        ("mail_message_id.res_id", "in", cases.ids),
+                    ],
+                    ["mail_message_id"],
+                    order="id",
+                )
             )
             for change in changes:
                 ended[change.mail_message_id.res_id] = change.mail_message_id.date

@@ -37,8 +37,12 @@ class TestCollectionDebtorScreen(CollectionCommon):
             [event for event in self.consumer._dunning_timeline() if event["kind"].startswith(("case_", "write"))],
             "only his",
         )
-        case.action_close()
-        self.assertIn("case_closed", [event["kind"] for event in self.debtor._dunning_timeline()])
+        with freeze_time(TODAY + timedelta(days=3)):
+            case.action_close()
+        self.assertEqual(case.state, "closed")
+        manager = self._new_user("screen_case_manager", group="debtor_dunning.group_debtor_dunning_manager")
+        timeline = self.debtor.with_user(manager)._dunning_timeline()
+        self.assertEqual(timeline[0]["kind"], "case_closed", "newest first, read by a credit manager")
 
     def test_hand_over_and_write_off_only_for_the_credit_manager(self):
         form = self.env.ref("debtor_dunning.res_partner_view_form_debtor")
