@@ -144,6 +144,7 @@ class TestDunningDebtorScreen(DunningCommon):
 
     def test_the_debtor_form_opens_from_a_letter_and_from_the_aging_report(self):
         _invoice, letter, block, message = self._dossier()
+        self._invoice(TODAY, amount=10.0, partner=self.debtor_without_email)
         form = self.env.ref("debtor_dunning.res_partner_view_form_debtor")
         aging = self.env["debtor.dunning.aging.report"].search([("partner_id", "=", self.debtor.id)], limit=1)
         self.assertTrue(aging)
@@ -168,6 +169,7 @@ class TestDunningDebtorScreen(DunningCommon):
             safe_eval(self.env.ref("debtor_dunning.action_debtor_dunning_debtors").domain)
         )
         self.assertIn(self.debtor, debtors, "the menu Debtors lists who owes")
+        self.assertIn(self.debtor_without_email, debtors, "a consumer too")
         self.assertNotIn(self.other, debtors)
 
     def test_the_buttons_a_controller_may_use(self):
