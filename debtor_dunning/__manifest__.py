@@ -54,6 +54,7 @@
         "views/debtor_dunning_overview_views.xml",
         "views/debtor_dunning_call_views.xml",
         "views/debtor_dunning_unmatched_views.xml",
+        "views/res_partner_debtor_views.xml",
     ],
     "assets": {
         # The letters' PDF styles: Odoo's report styles without its web fonts (see

@@ -23,6 +23,7 @@
         "views/debtor_dunning_arrangement_views.xml",
         "views/debtor_dunning_arrangement_wizard_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_debtor_views.xml",
         "views/account_move_views.xml",
         "views/portal_templates.xml",
         "report/debtor_dunning_arrangement_report_views.xml",

@@ -26,6 +26,7 @@
         "views/debtor_dunning_policy_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_debtor_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "report/debtor_dunning_letter_templates.xml",

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import dunning_rules
+from . import debtor_dunning_debtor_screen_mixin
 from . import kpi
 from . import risk
 from . import res_company
@@ -21,6 +22,7 @@ from . import account_move_send
 from . import res_partner
 from . import res_partner_risk
 from . import res_partner_statement
+from . import res_partner_debtor_screen
 from . import debtor_dunning_risk
 from . import debtor_dunning_call
 from . import res_company_portal

@@ -13,7 +13,7 @@ from .dunning_rules import CHASED_MOVE_TYPES
 class DebtorDunningBlock(models.Model):
     _name = "debtor.dunning.block"
     _description = "Dunning Block"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "debtor.dunning.debtor.screen.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -81,6 +81,9 @@ class DebtorDunningBlock(models.Model):
         "A block cannot end before it starts.",
     )
     _active_partner_index = models.Index("(partner_id, company_id) WHERE state = 'active'")
+
+    def _dunning_debtor(self):
+        return (self.partner_id | self.move_id.commercial_partner_id).commercial_partner_id
 
     @api.depends("template_id", "partner_id", "move_id")
     def _compute_display_name(self):

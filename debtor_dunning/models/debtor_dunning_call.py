@@ -21,6 +21,7 @@ class DebtorDunningCall(models.Model):
     _auto = False
     _order = "overdue_amount desc, level_sequence desc, risk_score desc, date_deadline, id"
     _rec_name = "partner_id"
+    _inherit = ["debtor.dunning.debtor.screen.mixin"]
     # What the view reads: the ORM flushes these before searching it.
     _depends = {
         "debtor.dunning.communication": [

@@ -42,7 +42,7 @@ class DebtorDunningCommunication(models.Model):
 
     _name = "debtor.dunning.communication"
     _description = "Dunning Communication"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "debtor.dunning.debtor.screen.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

@@ -26,7 +26,7 @@ class DebtorDunningDebtorMessage(models.Model):
 
     _name = "debtor.dunning.debtor.message"
     _description = "Debtor Message"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "debtor.dunning.debtor.screen.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
     _rec_name = "name"

@@ -31,6 +31,7 @@ class DebtorDunningAgingReport(models.Model):
     _auto = False
     _order = "partner_id, date_due, id"
     _rec_name = "move_id"
+    _inherit = ["debtor.dunning.debtor.screen.mixin"]
     # Flushed before the view is read.
     _depends = {
         "account.move.line": [

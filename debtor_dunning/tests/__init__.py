@@ -23,3 +23,4 @@ from . import test_dunning_calls
 from . import test_dunning_statement
 from . import test_matching_rules
 from . import test_dunning_matching
+from . import test_dunning_debtor_screen

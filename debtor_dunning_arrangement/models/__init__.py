@@ -9,5 +9,6 @@ from . import debtor_dunning_arrangement_instalment
 from . import debtor_dunning_arrangement_direct_debit
 from . import account_move
 from . import res_partner
+from . import res_partner_debtor_screen
 from . import debtor_dunning_run
 from . import debtor_dunning_overview

@@ -11,3 +11,4 @@ from . import test_arrangement_portal
 from . import test_arrangement_dutch
 from . import test_arrangement_direct_debit
 from . import test_arrangement_overview
+from . import test_arrangement_debtor_screen

@@ -12,5 +12,6 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_debtor_screen
 from . import debtor_dunning_kpi
 from . import debtor_dunning_overview

@@ -9,3 +9,4 @@ from . import test_collection_payment
 from . import test_collection_write_off
 from . import test_collection_security
 from . import test_collection_overview
+from . import test_collection_debtor_screen
