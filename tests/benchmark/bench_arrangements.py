@@ -16,7 +16,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -128,20 +127,6 @@ Overhead of the arrangements: **{overhead:+.1%}** (target ≤ +{TARGET_OVERHEAD:
 """
 
 
-def write_section(text, path):
-    current = ""
-    if os.path.exists(path):
-        with open(path) as handle:
-            current = handle.read()
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _m: text.rstrip() + "\n\n", current)
-    else:
-        updated = current.rstrip() + "\n\n" + text
-    with open(path, "w") as handle:
-        handle.write(updated.rstrip() + "\n")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="open invoices")
@@ -165,7 +150,7 @@ def main(argv=None):
         print(f"\n[benchmark] ERROR: {error}", file=sys.stderr, flush=True)
         return 2
     text = render(generated, arranged, runs, args, source_label)
-    write_section(text, args.results)
+    rb.write_section(text, args.results, SECTION)
     print(text)
     rb.say(f"Done in {time.perf_counter() - started:.0f} s; written to {os.path.relpath(args.results, rb.ROOT)}")
     return 0

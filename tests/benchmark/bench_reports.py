@@ -21,7 +21,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -332,21 +331,6 @@ not judged. Peak MB is the process's `ru_maxrss`.{updated}
 """
 
 
-def write_section(text, path):
-    """Replace this section of RESULTS.md (up to the next `## `), or append it; the others are kept."""
-    current = ""
-    if os.path.exists(path):
-        with open(path) as handle:
-            current = handle.read()
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## (?!#)|\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _m: text.rstrip() + "\n\n", current)
-    else:
-        updated = current.rstrip() + "\n\n" + text
-    with open(path, "w") as handle:
-        handle.write(updated.rstrip() + "\n")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="open invoices (over size/4 debtors)")
@@ -400,7 +384,7 @@ def main(argv=None):
         print(f"\n[benchmark] ERROR: command failed ({error.returncode}): {error.cmd}", file=sys.stderr, flush=True)
         return 1
     text = render(data, rows, args, source_label, load)
-    write_section(text, args.results)
+    rb.write_section(text, args.results, SECTION)
     print(text)
     rb.say(f"Done in {time.perf_counter() - started:.0f} s; written to {os.path.relpath(args.results, rb.ROOT)}")
     return 0

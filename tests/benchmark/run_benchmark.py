@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -533,6 +534,21 @@ Letters/s = PDF rendering of a sample of queued letters as the sending cron rend
             kept = "\n" + current[start:]
     with open(path, "w") as handle:
         handle.write(text + kept)
+
+
+def write_section(text, path, section):
+    """Replace the section `section` of RESULTS.md (up to the next `## `), or append it; the others are kept."""
+    current = ""
+    if os.path.exists(path):
+        with open(path) as handle:
+            current = handle.read()
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _m: text.rstrip() + "\n\n", current)
+    else:
+        updated = current.rstrip() + "\n\n" + text
+    with open(path, "w") as handle:
+        handle.write(updated.rstrip() + "\n")
 
 
 def main(argv=None):
