@@ -341,24 +341,37 @@ class AccountMove(models.Model):
             resume_dates |= run._dunning_resume_dates(move_ids)
         return excluded, resume_dates
 
+    def _dunning_risk_warning(self, record):
+        """The warning shown before `record` (a draft invoice, a sale order) is confirmed for a
+        high-risk debtor, with the reasons in words; '' for any other debtor."""
+        # sudo: whoever invoices or sells reads the debtor's class, as he reads the credit limit.
+        debtor = record.partner_id.commercial_partner_id.with_company(record.company_id).sudo()
+        if not debtor or debtor.dunning_risk_class != RISK_HIGH:
+            return ""
+        return self.env._(
+            "%(debtor)s is a high-risk debtor (risk score %(score)s): %(reasons)s",
+            debtor=debtor.name,
+            score=debtor.dunning_risk_score,
+            reasons=debtor.dunning_risk_explanation,
+        )
+
+    def _build_credit_warning_message(self, record, current_amount=0.0, exclude_current=False, exclude_amount=0.0):
+        """Community's credit-limit warning also names a high-risk debtor and why: one warning, no
+        second credit limit. `sale` builds its sale order's warning here too, so a sale order warns
+        without this add-on depending on `sale` (Community asks only when credit limits are used)."""
+        message = super()._build_credit_warning_message(
+            record, current_amount=current_amount, exclude_current=exclude_current, exclude_amount=exclude_amount
+        )
+        return "\n".join(filter(None, [message, self._dunning_risk_warning(record)]))
+
     def _compute_partner_credit_warning(self):
-        """Community's warning before a draft invoice is confirmed (a credit limit reached) also names
-        a high-risk debtor and why: one warning, no second credit limit."""
+        """A draft invoice warns of a high-risk debtor even where Community does not look at credit
+        limits (the company does not use them, or a document type it skips)."""
         super()._compute_partner_credit_warning()
-        for move in self.filtered(
-            lambda m: m.state == "draft" and m.move_type in CHASED_MOVE_TYPES and m.commercial_partner_id
-        ):
-            # sudo: whoever invoices reads the debtor's class, as he reads the credit limit.
-            debtor = move.commercial_partner_id.with_company(move.company_id).sudo()
-            if debtor.dunning_risk_class != RISK_HIGH:
-                continue
-            warning = self.env._(
-                "%(debtor)s is a high-risk debtor (risk score %(score)s): %(reasons)s",
-                debtor=debtor.name,
-                score=debtor.dunning_risk_score,
-                reasons=debtor.dunning_risk_explanation,
-            )
-            move.partner_credit_warning = "\n".join(filter(None, [move.partner_credit_warning, warning]))
+        for move in self.filtered(lambda m: m.state == "draft" and m.move_type in CHASED_MOVE_TYPES):
+            warning = self._dunning_risk_warning(move)
+            if warning and warning not in move.partner_credit_warning:
+                move.partner_credit_warning = "\n".join(filter(None, [move.partner_credit_warning, warning]))
 
     def _dunning_policy(self):
         self.ensure_one()

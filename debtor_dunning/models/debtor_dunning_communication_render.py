@@ -77,14 +77,6 @@ class DebtorDunningCommunication(models.Model):
             lambda line: (line.invoice_date_due or line.invoice_date or self.date, line.move_id.name or "", line.id)
         )
 
-    def _letterhead_in_body(self):
-        """True when wkhtmltopdf cannot print page headers (a build without patched Qt, as Debian's).
-
-        The letter then carries the sender's name and address beside the recipient's, so that it
-        still goes out on the company's letterhead.
-        """
-        return not odoo_report_adapter.prints_several_documents_per_call()
-
     def _payment_qr_code(self):
         """The pay-online address as a QR code image (data URI) for the printed letter."""
         self.ensure_one()

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+from . import odoo_report_adapter
+
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
@@ -18,3 +20,11 @@ class IrActionsReport(models.Model):
         ):
             return self.env.ref("debtor_dunning.report_letter_minimal_layout")
         return super()._get_layout()
+
+    def _get_rendering_context(self, report, docids, data):
+        """`letterhead_in_body`: wkhtmltopdf cannot print page headers (a build without patched Qt,
+        as Debian's), so the documents sent to debtors print the sender in the body instead
+        (template debtor_dunning.report_letterhead_in_body)."""
+        values = super()._get_rendering_context(report, docids, data)
+        values.setdefault("letterhead_in_body", not odoo_report_adapter.prints_several_documents_per_call())
+        return values

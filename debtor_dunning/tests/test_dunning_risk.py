@@ -3,6 +3,7 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -91,12 +92,46 @@ class TestDunningRisk(DunningCommon):
         self.debtor.with_company(self.company).credit_limit = 50.0
         draft.invalidate_recordset(["partner_credit_warning"])
         self.assertIn("has reached its credit limit", draft.partner_credit_warning, "Community's warning stays")
-        self.assertIn(warning, draft.partner_credit_warning)
+        self.assertEqual(draft.partner_credit_warning.count(warning), 1)
         calm = self._invoice(TODAY + timedelta(days=30), partner=self.debtor_without_email, post=False)
         self.assertFalse(calm.partner_credit_warning)
         draft.action_post()
         draft.invalidate_recordset(["partner_credit_warning"])
         self.assertFalse(draft.partner_credit_warning, "a confirmed invoice warns no more")
+
+    def test_a_sale_order_warns_of_a_high_risk_debtor_when_sale_is_installed(self):
+        # The add-on does not depend on `sale`; the test run installs it to check the order's warning.
+        if "sale.order" not in self.env:
+            self.skipTest("sale is not installed in this database")
+        self._invoice(TODAY - timedelta(days=100))
+        with self._bureau({self.debtor: 75}):
+            self._run(TODAY)
+        self.company.account_use_credit_limit = True
+        salesman = new_test_user(
+            self.env, login="risk_salesman", groups="sales_team.group_sale_salesman", company_id=self.company.id
+        )
+
+        def order_for(partner):
+            return self.env["sale.order"].with_user(salesman).create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                    "order_line": [Command.create({"product_id": self.product_a.id, "price_unit": 400.0})],
+                }
+            )
+
+        order = order_for(self.debtor)
+        warning = "Bakkerij Jansen is a high-risk debtor (risk score 75): Paid 1 of 1 invoices late"
+        self.assertIn(warning, order.partner_credit_warning)
+        self.assertNotIn("has reached its credit limit", order.partner_credit_warning, "he has no limit")
+        self.assertFalse(order_for(self.debtor_without_email).partner_credit_warning, "a low-risk debtor")
+        self.debtor.with_company(self.company).credit_limit = 50.0
+        order.invalidate_recordset(["partner_credit_warning"])
+        self.assertIn("has reached its credit limit", order.partner_credit_warning, "Community's warning stays")
+        self.assertEqual(order.partner_credit_warning.count(warning), 1)
+        order.action_confirm()
+        order.invalidate_recordset(["partner_credit_warning"])
+        self.assertFalse(order.partner_credit_warning, "a confirmed order warns no more")
 
     def test_overdue_over_the_credit_limit_raises_the_score(self):
         self._invoice(TODAY - timedelta(days=100), amount=1000.0)

@@ -1,12 +1,14 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from ..models import odoo_report_adapter
 from .common import TODAY, DunningCommon
 
 REPORT = "debtor_dunning.action_report_statement_of_account"
@@ -48,6 +50,15 @@ class TestDunningStatement(DunningCommon):
         for expected in (overdue.name, coming.name, items[0]["level"].name, "Statement of Account", "420.00"):
             self.assertIn(expected, html)
         self.assertNotIn(paid.name, html, "a paid invoice is no open item")
+
+    def test_the_statement_carries_the_letterhead_where_wkhtmltopdf_prints_no_page_header(self):
+        self.company.write({"vat": "NL123456789B01", "company_registry": "30123456", "street": "Oudegracht 1"})
+        self._invoice(TODAY - timedelta(days=10), amount=300.0)
+        for patched_qt, letterhead_in_body in ((False, True), (True, False)):
+            with patch.object(odoo_report_adapter, "prints_several_documents_per_call", return_value=patched_qt):
+                html = self._statement_html(self.debtor)
+            self.assertEqual('name="letterhead_in_body"' in html, letterhead_in_body)
+            self.assertEqual("Chamber of Commerce: <span>30123456</span>" in html, letterhead_in_body)
 
     def test_a_controller_prints_and_e_mails_the_statement_from_the_debtor(self):
         self._invoice(TODAY - timedelta(days=10), amount=300.0)
