@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 
 import demo_arrangement
 import demo_collection
+import demo_matching
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
@@ -701,6 +702,7 @@ def simulate_history(env, base_url=None):
         for _name, step in HISTORY_STEPS:
             step(history, run_date)
     demo_collection.show_collection(history.env, BANKRUPT_DEBTOR)
+    demo_matching.leave_unmatched_payments(history.env, history.today)
     _record_mail_as_delivered(history.env)
     summarize(history.env)
 

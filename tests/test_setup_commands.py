@@ -241,7 +241,9 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
         [[credit_notes]] = _psql("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_refund'", database)
         assert int(credit_notes) >= 2
         _assert_demo_shows_the_dunning_at_work(database)
-        _assert_overview_is_populated(port, database, login["result"]["uid"])
+        call = _caller(port, database, login["result"]["uid"])
+        _assert_overview_is_populated(call)
+        _assert_unmatched_payments_have_suggestions(call)
 
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
         time.sleep(3)
@@ -264,8 +266,8 @@ def test_the_fonts_the_letters_are_set_in_are_installed():
         assert found.stdout.strip(), f"fontconfig does not know {family}: setup/test should have installed it"
 
 
-def _assert_overview_is_populated(port, database, uid):
-    """The Credit Control app opens on figures, an aging and work to do, without warnings."""
+def _caller(port, database, uid):
+    """call(model, method, *args, **kwargs) as the demo's admin, through Odoo's external API."""
 
     def call(model, method, *args, **kwargs):
         answer = _json_rpc(
@@ -279,6 +281,27 @@ def _assert_overview_is_populated(port, database, uid):
         assert "result" in answer, answer
         return answer["result"]
 
+    return call
+
+
+def _assert_unmatched_payments_have_suggestions(call):
+    """Today's bank lines that nothing matched, each with the invoices the user would match it with."""
+    unmatched = call("debtor.dunning.unmatched", "search_read", [("source", "=", "statement_line")], ["label"])
+    assert len(unmatched) >= 4, unmatched
+    found_by = {}
+    for credit in unmatched:
+        action = call("debtor.dunning.unmatched", "action_suggestions", [credit["id"]])
+        [wizard] = call(action["res_model"], "read", [action["res_id"]], ["line_ids"])
+        assert wizard["line_ids"], f"no suggestion for {credit['label']}"
+        [best] = call("debtor.dunning.match.wizard.line", "read", wizard["line_ids"][:1], ["move_ids", "reason_codes"])
+        found_by[credit["label"]] = (len(best["move_ids"]), set(best["reason_codes"].split(",")))
+    reasons = set().union(*(codes for _count, codes in found_by.values()))
+    assert {"invoice_number", "letter_reference", "within_tolerance", "partner_name"} <= reasons, found_by
+    assert any(count == 2 for count, _codes in found_by.values()), f"one line pays two invoices: {found_by}"
+
+
+def _assert_overview_is_populated(call):
+    """The Credit Control app opens on figures, an aging and work to do, without warnings."""
     landing = call("debtor.dunning.overview", "action_open")
     [overview] = call(
         "debtor.dunning.overview",

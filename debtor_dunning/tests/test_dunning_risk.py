@@ -112,12 +112,16 @@ class TestDunningRisk(DunningCommon):
         )
 
         def order_for(partner):
-            return self.env["sale.order"].with_user(salesman).create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": self.company.id,
-                    "order_line": [Command.create({"product_id": self.product_a.id, "price_unit": 400.0})],
-                }
+            return (
+                self.env["sale.order"]
+                .with_user(salesman)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "order_line": [Command.create({"product_id": self.product_a.id, "price_unit": 400.0})],
+                    }
+                )
             )
 
         order = order_for(self.debtor)
