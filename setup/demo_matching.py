@@ -64,7 +64,5 @@ def leave_unmatched_payments(env, today):
     ]
     # sudo: the statement comes in from the bank (its import or synchronisation), not from the credit
     # controller, who in Invoicing alone may read statement lines but not create them.
-    env["account.bank.statement.line"].sudo().create(
-        [{"journal_id": bank.id, "date": today, **line} for line in lines]
-    )
+    env["account.bank.statement.line"].sudo().create([{"journal_id": bank.id, "date": today, **line} for line in lines])
     print(f"Demo matching: {len(lines)} bank statement lines of today left unmatched, each with suggestions.")
