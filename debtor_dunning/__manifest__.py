@@ -4,7 +4,7 @@
     "name": "Debtor Dunning",
     "summary": "Chase overdue invoices automatically: six-level dunning, blocks, "
     "archived letters and a collection dossier per invoice",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",

@@ -3,7 +3,7 @@
 {
     "name": "Debtor Dunning - Payment Arrangements",
     "summary": "Payment arrangements: instalments that pause dunning, remind, and resume it when broken",
-    "version": "19.0.2.1.0",
+    "version": "19.0.2.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",
@@ -23,7 +23,6 @@
         "views/debtor_dunning_arrangement_views.xml",
         "views/debtor_dunning_arrangement_wizard_views.xml",
         "views/res_partner_views.xml",
-        "views/res_partner_debtor_views.xml",
         "views/account_move_views.xml",
         "views/portal_templates.xml",
         "report/debtor_dunning_arrangement_report_views.xml",

@@ -4,7 +4,7 @@
     "name": "Debtor Dunning - Collection",
     "summary": "Hand-off to collection agencies with a dossier, the claim under Dutch law (WIK costs, statutory "
     "interest, limitation), agency remittances and write-off with VAT relief",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debtor-dunning/debtor-dunning",
     "author": "Debtor Dunning contributors",
@@ -26,7 +26,6 @@
         "views/debtor_dunning_policy_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
-        "views/res_partner_debtor_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "report/debtor_dunning_letter_templates.xml",

@@ -1,8 +1,8 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare, format_amount
+from odoo.tools import SQL, float_compare
 
 from .matching import (
     Credit,
@@ -203,12 +203,13 @@ class DebtorDunningUnmatched(models.Model):
         for invoice in invoices:
             receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
             debtor = invoice.commercial_partner_id
+            currency = self._settlement_currency(receivable)
             candidates.append(
                 OpenInvoice(
                     invoice_id=invoice.id,
                     number=invoice.name,
                     partner_id=debtor.id,
-                    residual=sum(receivable.mapped("amount_residual")),
+                    residual=self._in_company_currency(self._open_amount(receivable, currency), currency),
                     date_due=invoice.invoice_date_due,
                     partner_name=debtor.name or "",
                     letter_references=tuple(sorted(letters.get(invoice.id, ()))),
@@ -244,11 +245,39 @@ class DebtorDunningUnmatched(models.Model):
 
     # -- matching ---------------------------------------------------------------------------------
 
-    @api.model
-    def _writeoff_journal(self, company):
-        return self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1
-        )
+    def _settlement_currency(self, invoice_lines):
+        """The currency in which this credit settles `invoice_lines` (receivable lines), as Odoo's
+        reconciliation does: theirs when it is a foreign one and the credit is in it or in the
+        company's (which then counts at the rate of the credit's date), else the company's. A
+        difference is measured in it, so that an exchange rate moving since the invoice is not
+        taken for a payment difference."""
+        currency = invoice_lines.currency_id
+        company_currency = self.currency_id
+        if len(currency) == 1 and currency != company_currency:
+            if self.move_line_id.currency_id in (currency, company_currency):
+                return currency
+        return company_currency
+
+    def _open_amount(self, lines, currency):
+        """What is open of `lines` (the credit's line, or invoices' receivable lines) in `currency`,
+        the company's or the lines' own: positive for invoices, negative for the credit."""
+        total = 0.0
+        for line in lines:
+            # A statement line's suspense line is not reconcilable: what is open of it is all of it.
+            on_suspense = line.account_id.account_type != "asset_receivable"
+            open_company = line.balance if on_suspense else line.amount_residual
+            if currency == self.currency_id:
+                total += open_company
+            elif line.currency_id == currency:
+                total += line.amount_currency if on_suspense else line.amount_residual_currency
+            else:
+                # A credit in the company's currency, worth its date's rate (as Odoo reconciles it).
+                total += self.currency_id._convert(open_company, currency, self.company_id, self.date)
+        return currency.round(total)
+
+    def _in_company_currency(self, amount, currency):
+        """`amount` in `currency` as much as it is worth on the credit's date, in the company's currency."""
+        return currency._convert(amount, self.currency_id, self.company_id, self.date)
 
     def _match(self, invoices):
         """Reconcile this credit with `invoices` by Odoo's own reconciliation.
@@ -302,29 +331,24 @@ class DebtorDunningUnmatched(models.Model):
         ):
             raise UserError(self.env._("The payment and the invoices are booked on different receivable accounts."))
         company = self.company_id
-        currency = self.currency_id
-        difference = currency.round(sum(invoice_lines.mapped("amount_residual")) + open_credit)
+        # The difference in the currency the invoices are settled in; the tolerance (company
+        # currency) against its worth on the payment's date.
+        currency = self._settlement_currency(invoice_lines)
+        difference = currency.round(
+            self._open_amount(invoice_lines, currency) + self._open_amount(credit_line, currency)
+        )
         tolerance = debtors._dunning_policy(company).residual_tolerance
         write_off = (
             not currency.is_zero(difference)
-            and float_compare(abs(difference), tolerance, precision_rounding=currency.rounding) <= 0
+            and float_compare(
+                abs(self._in_company_currency(difference, currency)),
+                tolerance,
+                precision_rounding=self.currency_id.rounding,
+            )
+            <= 0
         )
-        journal = self.env["account.journal"]
         if write_off:
-            account = company.dunning_matching_writeoff_account_id
-            if not account:
-                raise UserError(
-                    self.env._(
-                        "Set the Payment Difference Account in the Credit Control settings to write off "
-                        "the difference of %(amount)s.",
-                        amount=format_amount(self.env, difference, currency),
-                    )
-                )
-            journal = self._writeoff_journal(company)
-            if not journal:
-                raise UserError(
-                    self.env._("The company has no miscellaneous journal to book the payment difference in.")
-                )
+            account, journal = company._dunning_matching_writeoff_targets(difference, currency)
 
         if on_suspense:
             # A statement line not reconciled yet: its suspense line becomes the debtor's receivable,
@@ -334,32 +358,29 @@ class DebtorDunningUnmatched(models.Model):
             credit_line.partner_id = debtors
         lines = credit_line | invoice_lines
         if write_off:
-            # difference > 0: underpaid, the write-off credits the receivable; < 0: overpaid.
-            receivable_balance = -difference
+            # difference > 0: underpaid, the write-off credits the receivable; < 0: overpaid. In the
+            # invoices' currency, so that they end paid in it too; worth today's rate in the company's.
+            date = fields.Date.context_today(self)
+            balance = currency._convert(difference, self.currency_id, company, date)
             entry = self.env["account.move"].create(
                 {
                     "move_type": "entry",
                     "journal_id": journal.id,
                     "company_id": company.id,
-                    "date": fields.Date.context_today(self),
+                    "date": date,
                     "ref": self.env._("Payment difference %(payment)s", payment=credit_line.move_id.name),
                     "line_ids": [
                         fields.Command.create(
                             {
                                 "name": self.env._("Payment difference"),
-                                "account_id": invoice_lines.account_id.id,
+                                "account_id": account_id,
                                 "partner_id": debtors.id,
-                                "balance": receivable_balance,
+                                "currency_id": currency.id,
+                                "amount_currency": sign * difference,
+                                "balance": sign * balance,
                             }
-                        ),
-                        fields.Command.create(
-                            {
-                                "name": self.env._("Payment difference"),
-                                "account_id": company.dunning_matching_writeoff_account_id.id,
-                                "partner_id": debtors.id,
-                                "balance": -receivable_balance,
-                            }
-                        ),
+                        )
+                        for account_id, sign in ((invoice_lines.account_id.id, -1), (account.id, 1))
                     ],
                 }
             )

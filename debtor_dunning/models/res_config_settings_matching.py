@@ -9,3 +9,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_matching_writeoff_account_id = fields.Many2one(
         related="company_id.dunning_matching_writeoff_account_id", readonly=False
     )
+    dunning_matching_writeoff_journal_id = fields.Many2one(
+        related="company_id.dunning_matching_writeoff_journal_id", readonly=False
+    )

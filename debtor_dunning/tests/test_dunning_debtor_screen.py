@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import TODAY, DunningCommon
@@ -177,7 +177,7 @@ class TestDunningDebtorScreen(DunningCommon):
         arch = (
             self.env["res.partner"].with_user(self.controller).get_views([(form.id, "form")])["views"]["form"]["arch"]
         )
-        buttons = etree.fromstring(arch).xpath("//header/button/@name")
+        buttons = etree.fromstring(arch).xpath("//header//button/@name")
         for name in ("action_place_dunning_block", "action_log_dunning_call", "action_send_dunning_statement"):
             self.assertIn(name, buttons)
         self.assertTrue(etree.fromstring(arch).xpath("//button[@name='action_view_dunning_unmatched']"))
@@ -185,3 +185,41 @@ class TestDunningDebtorScreen(DunningCommon):
         self.assertEqual(action["context"]["default_partner_id"], self.debtor.id)
         action = self.debtor.action_log_dunning_call()
         self.assertEqual(action["res_model"], "mail.activity", "no letter with a call: a call activity")
+
+    def _arch(self, view_xmlid, user=None):
+        view = self.env.ref(view_xmlid)
+        partners = self.env["res.partner"].with_user(user or self.controller)
+        return etree.fromstring(partners.get_views([(view.id, "form")])["views"]["form"]["arch"])
+
+    def test_the_debtor_form_shows_what_the_credit_control_tab_shows(self):
+        """One definition: every field and button of the tab (with the add-ons' additions) is on
+        the Debtor form too, the tab's buttons in its header, each list on a page of its own."""
+        tab = self._arch("base.view_partner_form").xpath("//page[@name='debtor_dunning']")[0]
+        debtor_form = self._arch("debtor_dunning.res_partner_view_form_debtor")
+        shown = set(debtor_form.xpath("//sheet//field/@name"))
+        for name in tab.xpath(".//field/@name"):
+            self.assertIn(name, shown, f"{name} is on the tab and on the Debtor form")
+        header = debtor_form.xpath("//header//button/@name")
+        for name in tab.xpath(".//div[@name='dunning_actions']//button/@name"):
+            if name != "action_open_debtor_screen":
+                self.assertIn(name, header, f"{name} is a button of the Debtor form's header")
+        self.assertNotIn("action_open_debtor_screen", debtor_form.xpath("//button/@name"), "he is on it already")
+        self.assertIn("action_open_debtor_screen", tab.xpath(".//button/@name"))
+        pages = {page.get("name"): set(page.xpath(".//field/@name")) for page in debtor_form.xpath("//notebook/page")}
+        self.assertIn("dunning_open_move_ids", pages["dunning_open_items"])
+        self.assertLessEqual({"dunning_recent_payment_ids", "dunning_unmatched_credit_ids"}, pages["dunning_payments"])
+        self.assertIn("dunning_block_ids", pages["dunning_blocks"])
+        self.assertIn("dunning_communication_ids", pages["dunning_letters"])
+        self.assertIn("dunning_task_ids", pages["dunning_tasks"])
+        self.assertIn("dunning_timeline_html", pages["dunning_timeline"])
+        self.assertIn("dunning_risk_explanation", pages["dunning_risk"])
+        self.assertFalse(debtor_form.xpath("//field[@name='street' or @name='vat']"), "not the partner form's fields")
+
+    def test_the_debtor_form_opens_on_his_figures(self):
+        invoice = self._invoice(TODAY - timedelta(days=10), amount=300.0)
+        self._receivable_credit(40.0)
+        form = Form(self.debtor.with_user(self.controller), view="debtor_dunning.res_partner_view_form_debtor")
+        self.assertEqual(form.name, "Bakkerij Jansen")
+        self.assertEqual(form.dunning_overdue_amount, 300.0)
+        self.assertEqual(len(form.dunning_open_move_ids), len(invoice))
+        self.assertEqual(len(form.dunning_unmatched_credit_ids), 1)

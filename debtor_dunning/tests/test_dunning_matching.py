@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -165,6 +167,158 @@ class TestDunningMatching(DunningCommon):
         self.assertFalse(credit.partner_id, "the partner is set only when the match books")
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+
+    def test_the_difference_is_booked_in_the_payment_difference_journal(self):
+        misc = self.company_data["default_journal_misc"]
+        self.assertEqual(self.company.dunning_matching_writeoff_journal_id, misc, "the first miscellaneous journal")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.dunning_matching_writeoff_journal_id, misc)
+        differences = self.env["account.journal"].create(
+            {"name": "Betalingsverschillen", "code": "BETV", "type": "general", "company_id": self.company.id}
+        )
+        settings.dunning_matching_writeoff_journal_id = differences
+        settings.execute()
+        self.assertEqual(self.company.dunning_matching_writeoff_journal_id, differences)
+        invoice = self._invoice(TODAY, amount=100.50)
+        credit = self._incoming(100.0, self.debtor)
+        before = self._writeoff_lines()
+        self._unmatched(credit)._match(invoice)
+        self.assertEqual((self._writeoff_lines() - before).journal_id, differences)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_the_journal_defaults_when_the_account_is_set(self):
+        self.company.write(
+            {"dunning_matching_writeoff_account_id": False, "dunning_matching_writeoff_journal_id": False}
+        )
+        self.company.dunning_matching_writeoff_account_id = self.writeoff_account
+        journal = self.company.dunning_matching_writeoff_journal_id
+        self.assertEqual(journal, self.company_data["default_journal_misc"])
+        self.assertNotEqual(journal, self.company.currency_exchange_journal_id)
+
+    def _assert_refused_and_nothing_booked(self, message):
+        invoice = self._invoice(TODAY, amount=100.50)
+        credit = self._incoming(100.0)
+        moves_before = self.env["account.move"].search_count([])
+        with self.assertRaisesRegex(UserError, message):
+            self._unmatched(credit)._match(invoice)
+        self.assertFalse(credit.reconciled)
+        self.assertFalse(credit.partner_id, "the partner is set only when the match books")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+
+    def test_without_writeoff_journal_nothing_is_booked(self):
+        self.company.dunning_matching_writeoff_journal_id = False
+        self._assert_refused_and_nothing_booked("Set the Payment Difference Journal")
+
+    def test_a_writeoff_journal_of_another_company_is_refused(self):
+        other = self.setup_other_company(name="Derde BV")
+        # Not through the settings (their list offers the company's own): an import, a script.
+        self.company.dunning_matching_writeoff_journal_id = other["default_journal_misc"]
+        self._assert_refused_and_nothing_booked("is not a miscellaneous journal of")
+
+    def test_a_bank_journal_is_not_a_writeoff_journal(self):
+        self.company.dunning_matching_writeoff_journal_id = self.company_data["default_journal_bank"]
+        self._assert_refused_and_nothing_booked("is not a miscellaneous journal of")
+
+    # -- a debtor invoiced in another currency (CHF: 2.0 per company unit when invoiced, 2.5 today)
+
+    def _chf_today(self):
+        chf = self.other_currency
+        self.env["res.currency.rate"].create(
+            {"name": TODAY, "rate": 2.5, "currency_id": chf.id, "company_id": self.company.id}
+        )
+        return chf
+
+    def _incoming_chf(self, amount_chf):
+        """A bank entry of `amount_chf` francs today, crediting the debtor's receivable."""
+        chf = self.other_currency
+        journal = self.company_data["default_journal_bank"]
+        value = chf._convert(amount_chf, self.company.currency_id, self.company, TODAY)
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": TODAY,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Zahlung",
+                            "account_id": journal.default_account_id.id,
+                            "currency_id": chf.id,
+                            "amount_currency": amount_chf,
+                            "balance": value,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Zahlung",
+                            "account_id": self.receivable.id,
+                            "partner_id": self.debtor.id,
+                            "currency_id": chf.id,
+                            "amount_currency": -amount_chf,
+                            "balance": -value,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        return entry.line_ids.filtered(lambda line: line.account_id == self.receivable)
+
+    def test_a_payment_in_francs_of_an_invoice_in_francs_within_tolerance(self):
+        """CHF 1,000.50 invoiced at 2.0 (500.25), CHF 998.50 paid at 2.5 (399.40): the difference
+        is CHF 2.00, worth 0.80 today, within the tolerance of 1.00 (company currency), although the
+        rate moved by 100.05 since the invoice and CHF 2.00 is more than 1.00."""
+        chf = self._chf_today()
+        invoice = self._invoice(TODAY, amount=1000.50, currency=chf)
+        self.assertAlmostEqual(invoice.amount_residual_signed, 500.25)
+        credit = self._incoming_chf(998.50)
+        best = self._suggestions(self._unmatched(credit))[0]
+        self.assertEqual(best.move_ids, invoice)
+        self.assertIn("within_tolerance", best.reason_codes)
+        self.assertAlmostEqual(best.difference, 0.80, msg="the invoice's open francs at today's rate")
+        before = self._writeoff_lines()
+        with freeze_time(TODAY):
+            best.action_match()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual), "nothing open in francs")
+        self.assertTrue(credit.reconciled)
+        writeoff = self._writeoff_lines() - before
+        self.assertEqual(len(writeoff), 1)
+        self.assertEqual(writeoff.currency_id, chf)
+        self.assertAlmostEqual(writeoff.amount_currency, 2.00)
+        self.assertAlmostEqual(writeoff.balance, 0.80, msg="CHF 2.00 at today's 2.5")
+        self.assertEqual(writeoff.date, TODAY)
+
+    def test_a_payment_in_francs_above_tolerance_leaves_the_rest_open_in_francs(self):
+        chf = self._chf_today()
+        invoice = self._invoice(TODAY, amount=1000.50, currency=chf)
+        credit = self._incoming_chf(990.00)
+        before = self._writeoff_lines()
+        with freeze_time(TODAY):
+            self._unmatched(credit)._match(invoice)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 10.50, msg="CHF 10.50 (4.20) open, more than 1.00")
+        self.assertTrue(credit.reconciled)
+        self.assertEqual(self._writeoff_lines(), before)
+
+    def test_a_payment_in_company_currency_of_an_invoice_in_francs(self):
+        """399.40 paid today is worth CHF 998.50 at 2.5: CHF 2.00 short, written off in francs."""
+        chf = self._chf_today()
+        invoice = self._invoice(TODAY, amount=1000.50, currency=chf)
+        credit = self._incoming(399.40, self.debtor)
+        best = self._suggestions(self._unmatched(credit))[0]
+        self.assertEqual(best.move_ids, invoice)
+        self.assertAlmostEqual(best.difference, 0.80)
+        before = self._writeoff_lines()
+        with freeze_time(TODAY):
+            best.action_match()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
+        self.assertTrue(credit.reconciled)
+        writeoff = self._writeoff_lines() - before
+        self.assertEqual((writeoff.currency_id, writeoff.amount_currency), (chf, 2.00))
+        self.assertAlmostEqual(writeoff.balance, 0.80)
 
     def test_invoices_of_another_debtor_are_refused(self):
         invoice = self._invoice(TODAY, amount=100.0, partner=self.debtor_without_email)
