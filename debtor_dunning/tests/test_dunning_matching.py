@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import TODAY, DunningCommon
 
@@ -212,8 +213,16 @@ class TestDunningMatching(DunningCommon):
 
     def test_a_writeoff_journal_of_another_company_is_refused(self):
         other = self.setup_other_company(name="Derde BV")
-        # Not through the settings (their list offers the company's own): an import, a script.
-        self.company.dunning_matching_writeoff_journal_id = other["default_journal_misc"]
+        # Not through the settings (their list offers the company's own) nor the ORM (it checks the
+        # company when `res.company` is checked, as with `sale` installed): a script's SQL.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET dunning_matching_writeoff_journal_id = %s WHERE id = %s",
+                other["default_journal_misc"].id,
+                self.company.id,
+            )
+        )
+        self.company.invalidate_recordset(["dunning_matching_writeoff_journal_id"])
         self._assert_refused_and_nothing_booked("is not a miscellaneous journal of")
 
     def test_a_bank_journal_is_not_a_writeoff_journal(self):
