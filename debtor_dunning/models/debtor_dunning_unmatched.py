@@ -2,9 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_compare, format_amount
 
 from .matching import (
+    MIN_PARTNER_NAME_LENGTH,
     Credit,
     OpenInvoice,
     letter_references_in,
@@ -136,86 +138,113 @@ class DebtorDunningUnmatched(models.Model):
             )
             partner_ids |= set(banks.partner_id.commercial_partner_id.ids)
         if not credit.partner_id:
-            # Names only of debtors with something open in the company, at least 4 letters long.
+            # Names only of debtors with something open in the company, long enough to mean something.
+            # The names are tested first, then the open invoices of those named only (by index):
+            # not a pass over every open invoice.
             rows = self.env.execute_query(
                 SQL(
                     """
-                    SELECT DISTINCT m.commercial_partner_id
-                      FROM account_move m
-                      JOIN res_partner p ON p.id = m.commercial_partner_id
-                     WHERE m.company_id = %(company)s AND m.state = 'posted'
-                       AND m.move_type IN %(types)s AND m.payment_state IN ('not_paid', 'partial')
-                       AND length(p.name) >= 4 AND strpos(%(text)s, upper(p.name)) > 0
+                    SELECT p.id
+                      FROM res_partner p
+                     WHERE length(p.name) >= %(min_length)s AND strpos(%(text)s, upper(p.name)) > 0
+                       AND EXISTS (
+                            SELECT 1 FROM account_move m
+                             WHERE m.commercial_partner_id = p.id AND m.company_id = %(company)s
+                               AND m.state = 'posted' AND m.move_type IN %(types)s
+                               AND m.payment_state IN ('not_paid', 'partial'))
                     """,
                     company=self.company_id.id,
                     types=OPEN_INVOICE_TYPES,
                     text=credit.text,
+                    min_length=MIN_PARTNER_NAME_LENGTH,
                 )
             )
             partner_ids |= {partner_id for (partner_id,) in rows}
         return partner_ids
 
-    def _matching_named_invoices(self, credit):
-        """Open invoices of the company whose number or letter reference the credit quotes."""
-        Move = self.env["account.move"]
-        open_domain = [
+    def _matching_open_domain(self):
+        return [
             ("company_id", "=", self.company_id.id),
             ("state", "=", "posted"),
             ("move_type", "in", OPEN_INVOICE_TYPES),
             ("payment_state", "in", ("not_paid", "partial")),
         ]
-        invoices = Move.browse()
+
+    def _matching_named_invoices(self, credit):
+        """Open invoices of the company whose number or letter reference the credit quotes."""
+        Move = self.env["account.move"]
+        named = []
         tokens = reference_tokens(credit.text)
         if tokens:
-            invoices |= Move.search([*open_domain, ("name", "in", sorted(tokens))])
+            named.append([("name", "in", sorted(tokens))])
         letters = letter_references_in(credit.text)
         if letters:
             ids = [int(reference[3:]) for reference in letters]
-            communications = self.env["debtor.dunning.communication"].browse(ids).exists()
-            invoices |= communications.move_ids.filtered_domain(open_domain)
-        return invoices
+            letter_lines = self.env["debtor.dunning.communication.line"].search_fetch(
+                [("communication_id", "in", ids)], ["move_id"]
+            )
+            named.append([("id", "in", letter_lines.move_id.ids)])
+        if not named:
+            return Move.browse()
+        # Only the debtor is read here: the rest of the candidates' facts in `_matching_open_invoices`.
+        return Move.search_fetch(
+            Domain.AND([self._matching_open_domain(), Domain.OR(named)]), ["commercial_partner_id"]
+        )
 
     def _matching_candidates(self, credit):
         """The open invoices to rank for `credit`, as `OpenInvoice`s."""
-        Move = self.env["account.move"]
         named = self._matching_named_invoices(credit)
         partner_ids = self._matching_candidate_partners(credit) | set(named.commercial_partner_id.ids)
         invoices = named
         if partner_ids:
-            invoices |= Move.search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", OPEN_INVOICE_TYPES),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("commercial_partner_id", "in", sorted(partner_ids)),
-                ],
+            invoices |= self.env["account.move"].search(
+                [*self._matching_open_domain(), ("commercial_partner_id", "in", sorted(partner_ids))],
                 order="invoice_date_due, id",
                 limit=CANDIDATE_LIMIT,
             )
-        letters = {}
-        lines = self.env["debtor.dunning.communication.line"].search(
-            [("move_id", "in", invoices.ids), ("is_preview", "=", False)]
-        )
-        for line in lines:
-            letters.setdefault(line.move_id.id, set()).add(line.communication_id._reference())
-        candidates = []
-        for invoice in invoices:
-            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-            debtor = invoice.commercial_partner_id
-            candidates.append(
-                OpenInvoice(
-                    invoice_id=invoice.id,
-                    number=invoice.name,
-                    partner_id=debtor.id,
-                    residual=sum(receivable.mapped("amount_residual")),
-                    date_due=invoice.invoice_date_due,
-                    partner_name=debtor.name or "",
-                    letter_references=tuple(sorted(letters.get(invoice.id, ()))),
-                    bank_accounts=tuple(debtor.bank_ids.mapped("acc_number")),
-                )
+        return self._matching_open_invoices(invoices)
+
+    @api.model
+    def _matching_open_invoices(self, invoices):
+        """`invoices` as `OpenInvoice`s, in their order: a few narrow reads for all of them, not the
+        invoices' and debtors' whole records one by one."""
+        if not invoices:
+            return []
+        invoices.fetch(["name", "commercial_partner_id", "invoice_date_due"])
+        residuals = dict(
+            self.env["account.move.line"]._read_group(
+                [("move_id", "in", invoices.ids), ("account_id.account_type", "=", "asset_receivable")],
+                ["move_id"],
+                ["amount_residual:sum"],
             )
-        return candidates
+        )
+        letters = {}
+        letter_lines = self.env["debtor.dunning.communication.line"].search_fetch(
+            [("move_id", "in", invoices.ids), ("is_preview", "=", False)], ["move_id", "communication_id"]
+        )
+        for line in letter_lines:
+            letters.setdefault(line.move_id.id, set()).add(line.communication_id._reference())
+        debtors = invoices.commercial_partner_id
+        debtors.fetch(["name"])
+        accounts = {}
+        banks = self.env["res.partner.bank"].search_fetch(
+            [("partner_id", "in", debtors.ids)], ["partner_id", "acc_number"], order="sequence, id"
+        )
+        for bank in banks:
+            accounts.setdefault(bank.partner_id.id, []).append(bank.acc_number)
+        return [
+            OpenInvoice(
+                invoice_id=invoice.id,
+                number=invoice.name,
+                partner_id=invoice.commercial_partner_id.id,
+                residual=residuals.get(invoice, 0.0),
+                date_due=invoice.invoice_date_due,
+                partner_name=invoice.commercial_partner_id.name or "",
+                letter_references=tuple(sorted(letters.get(invoice.id, ()))),
+                bank_accounts=tuple(accounts.get(invoice.commercial_partner_id.id, ())),
+            )
+            for invoice in invoices
+        ]
 
     def _matching_suggestions(self):
         """The ranked `Suggestion`s for this credit (see `matching.rank_suggestions`)."""
