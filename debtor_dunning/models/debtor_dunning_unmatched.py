@@ -7,9 +7,11 @@ from odoo.tools import SQL, float_compare, format_amount
 
 from .matching import (
     MIN_PARTNER_NAME_LENGTH,
+    NAME_PREFIX_LENGTH,
     Credit,
     OpenInvoice,
     letter_references_in,
+    name_prefixes_in,
     rank_suggestions,
     reference_tokens,
     sanitize_account_number,
@@ -138,15 +140,16 @@ class DebtorDunningUnmatched(models.Model):
             )
             partner_ids |= set(banks.partner_id.commercial_partner_id.ids)
         if not credit.partner_id:
-            # Names only of debtors with something open in the company, long enough to mean something.
-            # The names are tested first, then the open invoices of those named only (by index):
-            # not a pass over every open invoice.
+            # Names only of debtors with something open in the company, long enough to mean
+            # something: found by the index on their first characters (`res.partner`'s
+            # `_dunning_name_prefix_index`), then tested whole; not a pass over every name.
             rows = self.env.execute_query(
                 SQL(
                     """
                     SELECT p.id
                       FROM res_partner p
-                     WHERE length(p.name) >= %(min_length)s AND strpos(%(text)s, upper(p.name)) > 0
+                     WHERE left(upper(p.name), %(prefix_length)s) = ANY(%(prefixes)s)
+                       AND length(p.name) >= %(min_length)s AND strpos(%(text)s, upper(p.name)) > 0
                        AND EXISTS (
                             SELECT 1 FROM account_move m
                              WHERE m.commercial_partner_id = p.id AND m.company_id = %(company)s
@@ -156,6 +159,8 @@ class DebtorDunningUnmatched(models.Model):
                     company=self.company_id.id,
                     types=OPEN_INVOICE_TYPES,
                     text=credit.text,
+                    prefixes=sorted(name_prefixes_in(credit.text)),
+                    prefix_length=NAME_PREFIX_LENGTH,
                     min_length=MIN_PARTNER_NAME_LENGTH,
                 )
             )
