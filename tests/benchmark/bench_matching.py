@@ -108,6 +108,12 @@ def run_measures(py, config, db, args, expected):
             result = measure(py, config, db, name, expected, args.as_of)
             runs[name].append(result)
             rb.say(f"  {result['seconds']} s, {result['queries']} queries, peak {result['peak_mb']} MB")
+            # A ranking that is fast because it suggests nothing, or the wrong invoices, counts for nothing.
+            if "checked" in result and (result["as_expected"] != result["checked"] or not result["checked"]):
+                raise devenv.SetupError(
+                    f"{name}: {result['as_expected']} of {result['checked']} first suggestions as expected; "
+                    f"e.g. {json.dumps(result['wrong'][:3])}"
+                )
     rows = {}
     for name, results in runs.items():
         row = dict(sorted(results, key=lambda r: r["seconds"])[len(results) // 2])
