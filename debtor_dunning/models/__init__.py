@@ -37,3 +37,4 @@ from . import res_company_matching
 from . import res_config_settings_matching
 from . import debtor_dunning_unmatched
 from . import res_partner_matching
+from . import account_move_matching

@@ -2,12 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_compare
 
 from .matching import (
+    MIN_PARTNER_NAME_LENGTH,
+    NAME_PREFIX_LENGTH,
     Credit,
     OpenInvoice,
     letter_references_in,
+    name_prefixes_in,
     rank_suggestions,
     reference_tokens,
     sanitize_account_number,
@@ -136,87 +140,124 @@ class DebtorDunningUnmatched(models.Model):
             )
             partner_ids |= set(banks.partner_id.commercial_partner_id.ids)
         if not credit.partner_id:
-            # Names only of debtors with something open in the company, at least 4 letters long.
+            # Names only of debtors with something open in the company, long enough to mean
+            # something: found by the index on their first characters (`res.partner`'s
+            # `_dunning_name_prefix_index`), then tested whole; not a pass over every name.
             rows = self.env.execute_query(
                 SQL(
                     """
-                    SELECT DISTINCT m.commercial_partner_id
-                      FROM account_move m
-                      JOIN res_partner p ON p.id = m.commercial_partner_id
-                     WHERE m.company_id = %(company)s AND m.state = 'posted'
-                       AND m.move_type IN %(types)s AND m.payment_state IN ('not_paid', 'partial')
-                       AND length(p.name) >= 4 AND strpos(%(text)s, upper(p.name)) > 0
+                    SELECT p.id
+                      FROM res_partner p
+                     WHERE left(upper(p.name), %(prefix_length)s) = ANY(%(prefixes)s)
+                       AND length(p.name) >= %(min_length)s AND strpos(%(text)s, upper(p.name)) > 0
+                       AND EXISTS (
+                            SELECT 1 FROM account_move m
+                             WHERE m.commercial_partner_id = p.id AND m.company_id = %(company)s
+                               AND m.state = 'posted' AND m.move_type IN %(types)s
+                               AND m.payment_state IN ('not_paid', 'partial'))
                     """,
                     company=self.company_id.id,
                     types=OPEN_INVOICE_TYPES,
                     text=credit.text,
+                    prefixes=sorted(name_prefixes_in(credit.text)),
+                    prefix_length=NAME_PREFIX_LENGTH,
+                    min_length=MIN_PARTNER_NAME_LENGTH,
                 )
             )
             partner_ids |= {partner_id for (partner_id,) in rows}
         return partner_ids
 
-    def _matching_named_invoices(self, credit):
-        """Open invoices of the company whose number or letter reference the credit quotes."""
-        Move = self.env["account.move"]
-        open_domain = [
+    def _matching_open_domain(self):
+        return [
             ("company_id", "=", self.company_id.id),
             ("state", "=", "posted"),
             ("move_type", "in", OPEN_INVOICE_TYPES),
             ("payment_state", "in", ("not_paid", "partial")),
         ]
-        invoices = Move.browse()
+
+    def _matching_named_invoices(self, credit):
+        """Open invoices of the company whose number or letter reference the credit quotes."""
+        Move = self.env["account.move"]
+        named = []
         tokens = reference_tokens(credit.text)
         if tokens:
-            invoices |= Move.search([*open_domain, ("name", "in", sorted(tokens))])
+            named.append([("name", "in", sorted(tokens))])
         letters = letter_references_in(credit.text)
         if letters:
             ids = [int(reference[3:]) for reference in letters]
-            communications = self.env["debtor.dunning.communication"].browse(ids).exists()
-            invoices |= communications.move_ids.filtered_domain(open_domain)
-        return invoices
+            letter_lines = self.env["debtor.dunning.communication.line"].search_fetch(
+                [("communication_id", "in", ids)], ["move_id"]
+            )
+            named.append([("id", "in", letter_lines.move_id.ids)])
+        if not named:
+            return Move.browse()
+        # Only the debtor is read here: the rest of the candidates' facts in `_matching_open_invoices`.
+        return Move.search_fetch(
+            Domain.AND([self._matching_open_domain(), Domain.OR(named)]), ["commercial_partner_id"]
+        )
 
     def _matching_candidates(self, credit):
         """The open invoices to rank for `credit`, as `OpenInvoice`s."""
-        Move = self.env["account.move"]
         named = self._matching_named_invoices(credit)
         partner_ids = self._matching_candidate_partners(credit) | set(named.commercial_partner_id.ids)
         invoices = named
         if partner_ids:
-            invoices |= Move.search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", OPEN_INVOICE_TYPES),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("commercial_partner_id", "in", sorted(partner_ids)),
-                ],
+            invoices |= self.env["account.move"].search(
+                [*self._matching_open_domain(), ("commercial_partner_id", "in", sorted(partner_ids))],
                 order="invoice_date_due, id",
                 limit=CANDIDATE_LIMIT,
             )
+        return self._matching_open_invoices(invoices)
+
+    def _matching_open_invoices(self, invoices):
+        """`invoices` as `OpenInvoice`s, in their order: a few narrow reads for all of them, not the
+        invoices' and debtors' whole records one by one. Their open amount is what this credit
+        would settle (`_settlement_currency`), worth the credit's date in the company's currency."""
+        self.ensure_one()
+        if not invoices:
+            return []
+        invoices.fetch(["name", "commercial_partner_id", "invoice_date_due"])
+        open_by_currency = {}  # {invoice: {currency: (residual in company currency, in currency)}}
+        for invoice, currency, residual, residual_currency in self.env["account.move.line"]._read_group(
+            [("move_id", "in", invoices.ids), ("account_id.account_type", "=", "asset_receivable")],
+            ["move_id", "currency_id"],
+            ["amount_residual:sum", "amount_residual_currency:sum"],
+        ):
+            open_by_currency.setdefault(invoice, {})[currency] = (residual, residual_currency)
+        residuals = {}
+        for invoice, by_currency in open_by_currency.items():
+            currency = self._settlement_currency(self.env["res.currency"].union(*by_currency))
+            if currency == self.currency_id:
+                residuals[invoice] = sum(residual for residual, _in_currency in by_currency.values())
+            else:
+                residuals[invoice] = self._in_company_currency(currency.round(by_currency[currency][1]), currency)
         letters = {}
-        lines = self.env["debtor.dunning.communication.line"].search(
-            [("move_id", "in", invoices.ids), ("is_preview", "=", False)]
+        letter_lines = self.env["debtor.dunning.communication.line"].search_fetch(
+            [("move_id", "in", invoices.ids), ("is_preview", "=", False)], ["move_id", "communication_id"]
         )
-        for line in lines:
+        for line in letter_lines:
             letters.setdefault(line.move_id.id, set()).add(line.communication_id._reference())
-        candidates = []
-        for invoice in invoices:
-            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-            debtor = invoice.commercial_partner_id
-            currency = self._settlement_currency(receivable)
-            candidates.append(
-                OpenInvoice(
-                    invoice_id=invoice.id,
-                    number=invoice.name,
-                    partner_id=debtor.id,
-                    residual=self._in_company_currency(self._open_amount(receivable, currency), currency),
-                    date_due=invoice.invoice_date_due,
-                    partner_name=debtor.name or "",
-                    letter_references=tuple(sorted(letters.get(invoice.id, ()))),
-                    bank_accounts=tuple(debtor.bank_ids.mapped("acc_number")),
-                )
+        debtors = invoices.commercial_partner_id
+        debtors.fetch(["name"])
+        accounts = {}
+        banks = self.env["res.partner.bank"].search_fetch(
+            [("partner_id", "in", debtors.ids)], ["partner_id", "acc_number"], order="sequence, id"
+        )
+        for bank in banks:
+            accounts.setdefault(bank.partner_id.id, []).append(bank.acc_number)
+        return [
+            OpenInvoice(
+                invoice_id=invoice.id,
+                number=invoice.name,
+                partner_id=invoice.commercial_partner_id.id,
+                residual=residuals.get(invoice, 0.0),
+                date_due=invoice.invoice_date_due,
+                partner_name=invoice.commercial_partner_id.name or "",
+                letter_references=tuple(sorted(letters.get(invoice.id, ()))),
+                bank_accounts=tuple(accounts.get(invoice.commercial_partner_id.id, ())),
             )
-        return candidates
+            for invoice in invoices
+        ]
 
     def _matching_suggestions(self):
         """The ranked `Suggestion`s for this credit (see `matching.rank_suggestions`)."""
@@ -245,13 +286,12 @@ class DebtorDunningUnmatched(models.Model):
 
     # -- matching ---------------------------------------------------------------------------------
 
-    def _settlement_currency(self, invoice_lines):
-        """The currency in which this credit settles `invoice_lines` (receivable lines), as Odoo's
-        reconciliation does: theirs when it is a foreign one and the credit is in it or in the
-        company's (which then counts at the rate of the credit's date), else the company's. A
-        difference is measured in it, so that an exchange rate moving since the invoice is not
-        taken for a payment difference."""
-        currency = invoice_lines.currency_id
+    def _settlement_currency(self, currency):
+        """The currency in which this credit settles invoice receivable lines in `currency` (their
+        currencies), as Odoo's reconciliation does: theirs when it is one foreign currency and the
+        credit is in it or in the company's (which then counts at the rate of the credit's date),
+        else the company's. A difference is measured in it, so that an exchange rate moving since
+        the invoice is not taken for a payment difference."""
         company_currency = self.currency_id
         if len(currency) == 1 and currency != company_currency:
             if self.move_line_id.currency_id in (currency, company_currency):
@@ -333,7 +373,7 @@ class DebtorDunningUnmatched(models.Model):
         company = self.company_id
         # The difference in the currency the invoices are settled in; the tolerance (company
         # currency) against its worth on the payment's date.
-        currency = self._settlement_currency(invoice_lines)
+        currency = self._settlement_currency(invoice_lines.currency_id)
         difference = currency.round(
             self._open_amount(invoice_lines, currency) + self._open_amount(credit_line, currency)
         )

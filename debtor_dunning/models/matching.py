@@ -42,6 +42,8 @@ COMBINATION_POOL = 20
 MAX_SUGGESTIONS = 10
 # Names shorter than this match too much text by accident ("BV", "Jan").
 MIN_PARTNER_NAME_LENGTH = 4
+# A debtor's name is looked up in the database by its first characters (an index), then tested whole.
+NAME_PREFIX_LENGTH = 24
 
 
 def letter_reference(communication_id):
@@ -57,6 +59,18 @@ def letter_references_in(text):
 def reference_tokens(text):
     """The words of `text` that could be a document number (INV/2026/00001), upper-cased."""
     return {token.strip("./-_") for token in re.findall(r"[A-Z0-9][A-Z0-9/._-]*", (text or "").upper())} - {""}
+
+
+def name_prefixes_in(text):
+    """Every piece of `text` that a debtor's name found in it starts with: its first
+    `NAME_PREFIX_LENGTH` characters, or all of it when shorter. As many as the text has characters,
+    times 21, however long the names are."""
+    text = text or ""
+    return {
+        text[start : start + length]
+        for length in range(MIN_PARTNER_NAME_LENGTH, NAME_PREFIX_LENGTH + 1)
+        for start in range(len(text) - length + 1)
+    }
 
 
 def sanitize_account_number(number):

@@ -2,9 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+from .matching import NAME_PREFIX_LENGTH
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    # A payment without debtor is given the debtors whose name its text contains: their names are
+    # looked up by the pieces of the text their first characters can be, not read all.
+    _dunning_name_prefix_index = models.Index(f"(left(upper(name), {NAME_PREFIX_LENGTH}))")
 
     def action_view_dunning_unmatched(self):
         """The debtor's unmatched payments and credits, each with its Suggestions button."""

@@ -4,11 +4,13 @@ from datetime import date
 
 from odoo.addons.debtor_dunning.models.matching import (
     COMBINATION_POOL,
+    NAME_PREFIX_LENGTH,
     WEIGHTS,
     Credit,
     OpenInvoice,
     letter_reference,
     letter_references_in,
+    name_prefixes_in,
     rank_suggestions,
 )
 from odoo.tests import BaseCase, tagged
@@ -32,6 +34,15 @@ class TestMatchingRules(BaseCase):
     def test_letter_reference_is_the_printed_one(self):
         self.assertEqual(letter_reference(42), "DUN0000042")
         self.assertEqual(letter_references_in("betaling dun0000042 en DUN0000043"), {"DUN0000042", "DUN0000043"})
+
+    def test_every_name_in_a_text_starts_with_one_of_its_prefixes(self):
+        text = "SEPA OVERBOEKING WONINGSTICHTING DE LANGE AKKERS AMSTERDAM FACTUUR 12"
+        prefixes = name_prefixes_in(text)
+        for name in ("WONINGSTICHTING DE LANGE AKKERS AMSTERDAM", "LANGE AKKERS", "AKKE", "12"):
+            found = name in text and len(name) >= 4
+            self.assertEqual(name[:NAME_PREFIX_LENGTH] in prefixes, found, name)
+        self.assertNotIn("SEPA OVERBOEKING WONINGSTICHTING", prefixes)  # longer than a prefix
+        self.assertEqual(name_prefixes_in("ABC"), set())
 
     def test_invoice_number_in_the_label_beats_an_equal_amount(self):
         invoices = [_invoice(1, 100.0), _invoice(2, 250.0)]

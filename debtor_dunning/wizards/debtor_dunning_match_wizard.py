@@ -21,9 +21,12 @@ class DebtorDunningMatchWizard(models.TransientModel):
 
     def _fill_suggestions(self):
         self.ensure_one()
-        self.line_ids = [
-            fields.Command.create(
+        # The lines created as such, not written through `line_ids`: the one2many's write would
+        # read the wizard's lines back and link each one again.
+        self.env["debtor.dunning.match.wizard.line"].create(
+            [
                 {
+                    "wizard_id": self.id,
                     "sequence": rank,
                     "move_ids": [fields.Command.set(list(suggestion.invoice_ids))],
                     "score": suggestion.score,
@@ -31,6 +34,6 @@ class DebtorDunningMatchWizard(models.TransientModel):
                     "open_amount": suggestion.amount,
                     "difference": suggestion.difference,
                 }
-            )
-            for rank, suggestion in enumerate(self.unmatched_id._matching_suggestions(), start=1)
-        ]
+                for rank, suggestion in enumerate(self.unmatched_id._matching_suggestions(), start=1)
+            ]
+        )

@@ -75,13 +75,13 @@ def write_config(py, odoo_dir, pg, source):
     return path
 
 
-def build_template(py, config, postgres):
-    """bench_reports_template: dev_base (account installed) when present, else a new database; debtor_dunning."""
-    postgres.drop(TEMPLATE_DB)
+def build_template(py, config, postgres, template=TEMPLATE_DB):
+    """`template`: dev_base (account installed) when present, else a new database; debtor_dunning."""
+    postgres.drop(template)
     if postgres.exists("dev_base"):
-        postgres.create(TEMPLATE_DB, template="dev_base")
-    rb.say(f"Installing debtor_dunning in {TEMPLATE_DB}")
-    devenv.run(devenv.odoo_cmd(py, config, "-d", TEMPLATE_DB, "-i", "debtor_dunning", "--stop-after-init"), cwd=rb.ROOT)
+        postgres.create(template, template="dev_base")
+    rb.say(f"Installing debtor_dunning in {template}")
+    devenv.run(devenv.odoo_cmd(py, config, "-d", template, "-i", "debtor_dunning", "--stop-after-init"), cwd=rb.ROOT)
 
 
 VACUUMED = (
@@ -127,14 +127,28 @@ def update(py, config, postgres, db):
     return round(time.perf_counter() - started, 1)
 
 
-def build(py, config, postgres, args):
-    db = f"bench_reports_{args.size}"
+def build(py, config, postgres, args, db=None, template=TEMPLATE_DB, debtors=None):
+    """`db` (default bench_reports_N) from `template`: args.size invoices over `debtors` (default
+    N/4), the run of the letter date, the letters sent and the payments after them."""
+    db = db or f"bench_reports_{args.size}"
+    debtors = debtors or args.size // 4
     letter_date = (args.as_of - datetime.timedelta(days=args.letter_days)).isoformat()
     postgres.drop(db)
-    postgres.create(db, template=TEMPLATE_DB)
-    rb.say(f"{db}: {args.size} invoices over {args.size // 4} debtors, due 1-200 days before {letter_date}")
+    postgres.create(db, template=template)
+    rb.say(f"{db}: {args.size} invoices over {debtors} debtors, due 1-200 days before {letter_date}")
     data = {"db": db, "letter_date": letter_date}
-    data["invoices"] = script(py, config, db, "generate_invoices.py", "--count", str(args.size), "--date", letter_date)
+    data["invoices"] = script(
+        py,
+        config,
+        db,
+        "generate_invoices.py",
+        "--count",
+        str(args.size),
+        "--date",
+        letter_date,
+        "--debtors",
+        str(debtors),
+    )
     vacuum(postgres, db)
     rb.say(f"{db}: the dunning run of {letter_date}")
     run = rb.worker(py, config, db, "ours", ["--date", letter_date])

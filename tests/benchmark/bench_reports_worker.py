@@ -178,6 +178,15 @@ def end_of_last_month(env):
     return fields.Date.context_today(env.user).replace(day=1) - datetime.timedelta(days=1)
 
 
+def session_user(env, login):
+    """(user, context) of `login` as the web client sends it: his language and time zone, the
+    companies selected (his one company)."""
+    user = env["res.users"].search([("login", "=", login)])
+    if not user:
+        raise SystemExit(f"No user {login}: run generate_history.py first")
+    return user, {**user.context_get(), "allowed_company_ids": user.company_id.ids}
+
+
 # --------------------------------------------------------------------------- measurements
 def prepare(env, measure):
     """Everything the web client already has when it sends the request: views, action, specification."""
@@ -374,12 +383,7 @@ def main(argv=None):
     result = {"measure": args.measure, "database": args.database, "pid": os.getpid()}
     with registry.cursor() as cr:
         root = api.Environment(cr, SUPERUSER_ID, {})
-        user = root["res.users"].search([("login", "=", args.login)])
-        if not user:
-            raise SystemExit(f"No user {args.login}: run generate_history.py first")
-        # The session's context, as the web client sends it: the user's language and time zone, the
-        # companies selected (the user's one company).
-        context = {**user.context_get(), "allowed_company_ids": user.company_id.ids}
+        user, context = session_user(root, args.login)
         env = api.Environment(cr, user.id, context)
         prepared = prepare(env, args.measure)
         cr.commit()

@@ -16,7 +16,7 @@ date on the receivable line, amounts), and a preview batch of ``debtor.dunning.r
 debtors must decide letters for them.
 
 Usable as a command (``python generate_invoices.py -c CONFIG -d DB --count N``) or imported
-(``generate(env, count, on_date)``).
+(``generate(env, count, on_date, debtors=None)``).
 """
 
 import argparse
@@ -316,10 +316,11 @@ def verify(env, template, partners, on_date, sample_size=20):
     return {"sampled": len(ids), "preview_letters": counts["preview"], "preview_evaluated": counts["evaluated"]}
 
 
-def generate(env, count, on_date):
-    """Create `count` posted open invoices over max(1, count // 4) new debtors; return a summary."""
+def generate(env, count, on_date, debtors=None):
+    """Create `count` posted open invoices over `debtors` new debtors (default max(1, count // 4));
+    return a summary."""
     started = time.perf_counter()
-    debtors = max(1, count // 4)
+    debtors = debtors or max(1, count // 4)
     partners = create_debtors(env, debtors)
     t_partners = time.perf_counter()
     template = create_template_invoice(env, partners[0], on_date)
@@ -345,6 +346,7 @@ def main(argv=None):
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--count", type=int, required=True, help="number of invoices")
     parser.add_argument("--date", help="run date the due dates are relative to (default: today)")
+    parser.add_argument("--debtors", type=int, help="number of debtors (default: count / 4)")
     args = parser.parse_args(argv)
 
     import odoo
@@ -356,7 +358,7 @@ def main(argv=None):
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        summary = generate(env, args.count, on_date)
+        summary = generate(env, args.count, on_date, args.debtors)
         cr.commit()
     print(json.dumps(summary), flush=True)
     return 0
