@@ -150,14 +150,11 @@ class DebtorDunningUnmatched(models.Model):
                       FROM res_partner p
                      WHERE left(upper(p.name), %(prefix_length)s) = ANY(%(prefixes)s)
                        AND length(p.name) >= %(min_length)s AND strpos(%(text)s, upper(p.name)) > 0
-                       AND EXISTS (
-                            SELECT 1 FROM account_move m
-                             WHERE m.commercial_partner_id = p.id AND m.company_id = %(company)s
-                               AND m.state = 'posted' AND m.move_type IN %(types)s
-                               AND m.payment_state IN ('not_paid', 'partial'))
+                       AND p.id IN %(with_open_invoices)s
                     """,
-                    company=self.company_id.id,
-                    types=OPEN_INVOICE_TYPES,
+                    with_open_invoices=self.env["account.move"]
+                    ._search(self._matching_open_domain())
+                    .subselect("commercial_partner_id"),
                     text=credit.text,
                     prefixes=sorted(name_prefixes_in(credit.text)),
                     prefix_length=NAME_PREFIX_LENGTH,
@@ -168,6 +165,8 @@ class DebtorDunningUnmatched(models.Model):
         return partner_ids
 
     def _matching_open_domain(self):
+        """The company's open customer invoices, which a credit can be matched with (the index
+        `account_move_dunning_open_by_debtor_index` has the same condition, for the planner)."""
         return [
             ("company_id", "=", self.company_id.id),
             ("state", "=", "posted"),
