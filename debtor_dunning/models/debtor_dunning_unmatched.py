@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, float_compare
 
+from .dunning_rules import CHASED_MOVE_TYPES, OPEN_PAYMENT_STATES
 from .matching import (
     MIN_PARTNER_NAME_LENGTH,
     NAME_PREFIX_LENGTH,
@@ -19,7 +20,8 @@ from .matching import (
 
 # The most open invoices read per credit: the debtor's oldest, plus those the credit names.
 CANDIDATE_LIMIT = 200
-OPEN_INVOICE_TYPES = ("out_invoice", "out_receipt")
+# The documents a credit is matched with: the ones the dunning chases.
+OPEN_INVOICE_TYPES = CHASED_MOVE_TYPES
 
 
 class DebtorDunningUnmatched(models.Model):
@@ -154,7 +156,7 @@ class DebtorDunningUnmatched(models.Model):
                     """,
                     with_open_invoices=self.env["account.move"]
                     ._search(self._matching_open_domain())
-                    .subselect("commercial_partner_id"),
+                    .subselect(SQL.identifier("account_move", "commercial_partner_id")),
                     text=credit.text,
                     prefixes=sorted(name_prefixes_in(credit.text)),
                     prefix_length=NAME_PREFIX_LENGTH,
@@ -171,7 +173,7 @@ class DebtorDunningUnmatched(models.Model):
             ("company_id", "=", self.company_id.id),
             ("state", "=", "posted"),
             ("move_type", "in", OPEN_INVOICE_TYPES),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
         ]
 
     def _matching_named_invoices(self, credit):
@@ -338,14 +340,7 @@ class DebtorDunningUnmatched(models.Model):
         if matched or not float_compare(open_credit, 0.0, precision_rounding=self.currency_id.rounding) < 0:
             raise UserError(self.env._("The payment %(label)s is already matched.", label=credit_line.move_id.name))
         debtors = invoices.commercial_partner_id
-        wrong = invoices.filtered(
-            lambda move: (
-                move.company_id != self.company_id
-                or move.state != "posted"
-                or move.move_type not in OPEN_INVOICE_TYPES
-                or move.payment_state not in ("not_paid", "partial")
-            )
-        )
+        wrong = invoices - invoices.filtered_domain(self._matching_open_domain())
         if wrong:
             raise UserError(
                 self.env._(

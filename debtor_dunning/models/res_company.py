@@ -73,3 +73,16 @@ class ResCompany(models.Model):
         template = template.sudo()
         for company in self.filtered(lambda company: not company.dunning_policy_id):
             company.sudo().dunning_policy_id = template.copy({"company_id": company.id, "name": template.name})
+
+    def _dunning_miscellaneous_journal(self):
+        """The journal a write-off is booked in when none is chosen: the company's first
+        miscellaneous journal, not the one Odoo books exchange differences in."""
+        self.ensure_one()
+        return self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self),
+                ("type", "=", "general"),
+                ("id", "!=", self.currency_exchange_journal_id.id),
+            ],
+            limit=1,
+        )

@@ -33,14 +33,7 @@ class ResCompany(models.Model):
         for company in self:
             journal = company.dunning_matching_writeoff_journal_id
             if company.dunning_matching_writeoff_account_id and not journal:
-                journal = self.env["account.journal"].search(
-                    [
-                        *self.env["account.journal"]._check_company_domain(company),
-                        ("type", "=", "general"),
-                        ("id", "!=", company.currency_exchange_journal_id.id),
-                    ],
-                    limit=1,
-                )
+                journal = company._dunning_miscellaneous_journal()
             company.dunning_matching_writeoff_journal_id = journal
 
     def _dunning_matching_writeoff_targets(self, difference, currency):

@@ -309,9 +309,7 @@ class AccountMove(models.Model):
                 continue
             company = move.company_id
             account = company.dunning_write_off_account_id
-            journal = company.dunning_collection_journal_id.filtered(lambda j: j.type == "general") or self.env[
-                "account.journal"
-            ].search([("type", "=", "general"), ("company_id", "=", company.id)], limit=1)
+            journal = company._dunning_write_off_journal()
             if not account or not journal:
                 continue
             label = self.env._("VAT due again %(invoice)s", invoice=move.name)

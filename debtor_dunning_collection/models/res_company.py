@@ -42,3 +42,10 @@ class ResCompany(models.Model):
         help="A company that deducts VAT may not add VAT to the collection costs it claims; "
         "one that cannot deduct it adds VAT to them.",
     )
+
+    def _dunning_write_off_journal(self):
+        """The journal of write-offs and VAT relief: the collection journal when it is a
+        miscellaneous one, else the company's default (`_dunning_miscellaneous_journal`)."""
+        self.ensure_one()
+        collection = self.dunning_collection_journal_id
+        return collection.filtered(lambda journal: journal.type == "general") or self._dunning_miscellaneous_journal()

@@ -65,12 +65,7 @@ class DebtorDunningWriteOff(models.TransientModel):
         if "account_id" in fields_list and not values.get("account_id"):
             values["account_id"] = company.dunning_write_off_account_id.id
         if "journal_id" in fields_list and not values.get("journal_id"):
-            values["journal_id"] = (
-                company.dunning_collection_journal_id.filtered(lambda journal: journal.type == "general")
-                or self.env["account.journal"].search(
-                    [("type", "=", "general"), ("company_id", "=", company.id)], limit=1
-                )
-            ).id
+            values["journal_id"] = company._dunning_write_off_journal().id
         return values
 
     def action_confirm(self):
