@@ -285,19 +285,42 @@ def _caller(port, database, uid):
 
 
 def _assert_unmatched_payments_have_suggestions(call):
-    """Today's bank lines that nothing matched, each with the invoices the user would match it with."""
-    unmatched = call("debtor.dunning.unmatched", "search_read", [("source", "=", "statement_line")], ["label"])
-    assert len(unmatched) >= 4, unmatched
-    found_by = {}
-    for credit in unmatched:
+    """Today's bank lines that nothing matched (setup/demo_matching.py), each with the invoices the
+    user would match it with first."""
+    fields = ["label", "amount", "partner_id"]
+    credits = call("debtor.dunning.unmatched", "search_read", [("source", "=", "statement_line")], fields)
+    best = {}
+    for credit in credits:
         action = call("debtor.dunning.unmatched", "action_suggestions", [credit["id"]])
         [wizard] = call(action["res_model"], "read", [action["res_id"]], ["line_ids"])
         assert wizard["line_ids"], f"no suggestion for {credit['label']}"
-        [best] = call("debtor.dunning.match.wizard.line", "read", wizard["line_ids"][:1], ["move_ids", "reason_codes"])
-        found_by[credit["label"]] = (len(best["move_ids"]), set(best["reason_codes"].split(",")))
-    reasons = set().union(*(codes for _count, codes in found_by.values()))
-    assert {"invoice_number", "letter_reference", "within_tolerance", "partner_name"} <= reasons, found_by
-    assert any(count == 2 for count, _codes in found_by.values()), f"one line pays two invoices: {found_by}"
+        [top] = call("debtor.dunning.match.wizard.line", "read", wizard["line_ids"][:1], ["move_ids", "reason_codes"])
+        invoices = call("account.move", "read", top["move_ids"], ["name", "partner_id", "amount_residual"])
+        best[credit["label"]] = (credit, set(top["reason_codes"].split(",")), invoices)
+
+    def line(starting, ending=""):
+        [found] = [value for label, value in best.items() if label.startswith(starting) and label.endswith(ending)]
+        return found
+
+    # An invoice number without debtor: that invoice.
+    [(credit, codes, invoices)] = [
+        (credit, codes, invoices) for credit, codes, invoices in best.values() if invoices[0]["name"] in credit["label"]
+    ]
+    assert {"invoice_number", "exact_amount"} <= codes and len(invoices) == 1, (credit, codes, invoices)
+    # Two invoices of the debtor in one amount.
+    credit, codes, invoices = line("Betaling openstaande facturen")
+    assert "combination_amount" in codes and len(invoices) == 2, (codes, invoices)
+    assert {invoice["partner_id"][0] for invoice in invoices} == {credit["partner_id"][0]}
+    assert round(sum(invoice["amount_residual"] for invoice in invoices) - credit["amount"], 2) == 0
+    # A letter's reference, 0.50 short: an invoice of that letter, within the tolerance.
+    credit, codes, invoices = line("Kenmerk DUN")
+    [letter] = call("debtor.dunning.communication", "read", [int(credit["label"][-7:])], ["move_ids"])
+    assert {"letter_reference", "within_tolerance"} <= codes and len(invoices) == 1, (codes, invoices)
+    assert invoices[0]["id"] in letter["move_ids"]
+    assert round(invoices[0]["amount_residual"] - credit["amount"], 2) == 0.5
+    # Only the debtor's name: his invoice, found by name alone.
+    credit, codes, invoices = line("", "deelbetaling")
+    assert codes == {"partner_name"} and invoices[0]["partner_id"][1] in credit["label"], (credit, codes, invoices)
 
 
 def _assert_overview_is_populated(call):

@@ -1,9 +1,11 @@
 # Copyright 2026 Debtor Dunning contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.addons.debtor_dunning.models import odoo_report_adapter
 from odoo.tests import tagged
 
 from .common import TODAY, ArrangementCommon
@@ -65,6 +67,16 @@ class TestArrangement(ArrangementCommon):
         )
         for text in ("Schedule", "How to pay", "When an instalment is missed", invoices[0].name, "06/15/2026"):
             self.assertIn(text, html)
+
+    def test_the_schedule_carries_the_letterhead_where_wkhtmltopdf_prints_no_page_header(self):
+        self.company.write({"company_registry": "30123456", "street": "Oudegracht 1"})
+        arrangement = self._arrange(self._invoice(TODAY - timedelta(days=20), 300.0), confirm=False)
+        report = "debtor_dunning_arrangement.action_report_debtor_dunning_arrangement"
+        for patched_qt, letterhead_in_body in ((False, True), (True, False)):
+            with patch.object(odoo_report_adapter, "prints_several_documents_per_call", return_value=patched_qt):
+                html = self.env["ir.actions.report"]._render_qweb_html(report, arrangement.ids)[0].decode()
+            self.assertEqual('name="letterhead_in_body"' in html, letterhead_in_body)
+            self.assertEqual("Chamber of Commerce: <span>30123456</span>" in html, letterhead_in_body)
 
     def test_payments_after_confirmation_count_oldest_instalment_first_and_accumulate(self):
         invoice = self._invoice(TODAY - timedelta(days=20), 300.0)
