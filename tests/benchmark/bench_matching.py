@@ -218,23 +218,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--open", type=int, default=100_000, help="open invoices (over open/4 debtors)")
     parser.add_argument("--credits", type=int, default=1000, help="unmatched credits")
-    parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=datetime.date.today())
-    parser.add_argument("--letter-days", type=int, default=40, help="the run and its letters, this many days ago")
-    parser.add_argument("--paid", type=float, default=0.20, help="share of the invoices paid in full")
-    parser.add_argument("--partly", type=float, default=0.10, help="share of the invoices paid partly")
-    parser.add_argument("--measures", default=",".join(TARGETS), help="comma-separated, of: " + ", ".join(TARGETS))
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the median is judged)")
-    parser.add_argument("--profile", action="store_true", help="profile every measurement, not only those missed")
-    parser.add_argument("--git-rev", help="our add-ons at this commit (git archive) instead of the work tree")
-    parser.add_argument("--reuse", action="store_true", help="measure bench_matching_N as it is (no rebuild)")
-    parser.add_argument(
-        "--update", action="store_true", help="with --reuse: -u debtor_dunning on it first (the code measured)"
-    )
-    parser.add_argument("--reuse-template", action="store_true", help=f"use {TEMPLATE_DB} when it exists")
-    parser.add_argument("--keep", action="store_true", help="keep bench_matching_N and the template")
-    parser.add_argument("--results", default=rb.RESULTS)
-    args = parser.parse_args(argv)
-    args.measures = [name for name in args.measures.split(",") if name]
+    br.add_common_arguments(parser, TARGETS, TEMPLATE_DB, "bench_matching_N")
+    args = br.parse_arguments(parser, argv)
     started = time.perf_counter()
     try:
         py, odoo_dir, pg = devenv.prepare("tests/benchmark/bench_matching.py")

@@ -345,26 +345,37 @@ not judged. Peak MB is the process's `ru_maxrss`.{updated}
 """
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=int, default=100_000, help="open invoices (over size/4 debtors)")
+def add_common_arguments(parser, targets, template_db, db_pattern):
+    """The options this benchmark and bench_matching.py share: the ledger's history, the
+    measurements (`targets`' names), reuse of the kept databases (`db_pattern`, e.g. bench_reports_N)."""
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=datetime.date.today())
     parser.add_argument("--letter-days", type=int, default=40, help="the run and its letters, this many days ago")
     parser.add_argument("--paid", type=float, default=0.20, help="share of the invoices paid in full")
     parser.add_argument("--partly", type=float, default=0.10, help="share of the invoices paid partly")
-    parser.add_argument("--measures", default=",".join(TARGETS), help="comma-separated, of: " + ", ".join(TARGETS))
+    parser.add_argument("--measures", default=",".join(targets), help="comma-separated, of: " + ", ".join(targets))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the median is judged)")
     parser.add_argument("--profile", action="store_true", help="profile every measurement, not only those missed")
     parser.add_argument("--git-rev", help="our add-ons at this commit (git archive) instead of the work tree")
-    parser.add_argument("--reuse", action="store_true", help="measure bench_reports_N as it is (no rebuild)")
+    parser.add_argument("--reuse", action="store_true", help=f"measure {db_pattern} as it is (no rebuild)")
     parser.add_argument(
         "--update", action="store_true", help="with --reuse: -u debtor_dunning on it first (the code measured)"
     )
-    parser.add_argument("--reuse-template", action="store_true", help=f"use {TEMPLATE_DB} when it exists")
-    parser.add_argument("--keep", action="store_true", help="keep bench_reports_N and the template")
+    parser.add_argument("--reuse-template", action="store_true", help=f"use {template_db} when it exists")
+    parser.add_argument("--keep", action="store_true", help=f"keep {db_pattern} and the template")
     parser.add_argument("--results", default=rb.RESULTS)
+
+
+def parse_arguments(parser, argv):
     args = parser.parse_args(argv)
     args.measures = [name for name in args.measures.split(",") if name]
+    return args
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000, help="open invoices (over size/4 debtors)")
+    add_common_arguments(parser, TARGETS, TEMPLATE_DB, "bench_reports_N")
+    args = parse_arguments(parser, argv)
     started = time.perf_counter()
     try:
         py, odoo_dir, pg = devenv.prepare("tests/benchmark/bench_reports.py")
