@@ -225,13 +225,14 @@ class DebtorDunningUnmatched(models.Model):
             ["amount_residual:sum", "amount_residual_currency:sum"],
         ):
             open_by_currency.setdefault(invoice, {})[currency] = (residual, residual_currency)
-        residuals = {}
+        residuals, settlement_currencies = {}, {}
         for invoice, by_currency in open_by_currency.items():
             currency = self._settlement_currency(self.env["res.currency"].union(*by_currency))
             if currency == self.currency_id:
                 residuals[invoice] = sum(residual for residual, _in_currency in by_currency.values())
             else:
                 residuals[invoice] = self._in_company_currency(currency.round(by_currency[currency][1]), currency)
+                settlement_currencies[invoice] = currency.id
         letters = {}
         letter_lines = self.env["debtor.dunning.communication.line"].search_fetch(
             [("move_id", "in", invoices.ids), ("is_preview", "=", False)], ["move_id", "communication_id"]
@@ -256,6 +257,7 @@ class DebtorDunningUnmatched(models.Model):
                 partner_name=invoice.commercial_partner_id.name or "",
                 letter_references=tuple(sorted(letters.get(invoice.id, ()))),
                 bank_accounts=tuple(accounts.get(invoice.commercial_partner_id.id, ())),
+                settlement_currency_id=settlement_currencies.get(invoice),
             )
             for invoice in invoices
         ]

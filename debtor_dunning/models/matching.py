@@ -105,6 +105,9 @@ class OpenInvoice:
     partner_name: str = ""
     letter_references: tuple = ()
     bank_accounts: tuple = ()
+    # The currency the credit would settle it in (`None`: the company's). Odoo's reconciliation
+    # settles a set of invoices in one currency, so a combination never mixes two.
+    settlement_currency_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,8 @@ def rank_suggestions(credit, invoices, tolerance=0.0, precision=0.01, limit=MAX_
     A single invoice is suggested when something identifies it (its number, a letter of it, its
     debtor) or its amount is the credit's; an amount alone does not make a suggestion of another
     debtor's invoice. A combination is suggested when 2 to `MAX_COMBINATION_SIZE` open invoices of
-    one identified debtor, among his `COMBINATION_POOL` oldest, sum to the credit within
-    `tolerance`. Ties go to the smaller difference, then to the oldest invoice.
+    one identified debtor and one settlement currency, among his `COMBINATION_POOL` oldest, sum
+    to the credit within `tolerance`. Ties go to the smaller difference, then to the oldest invoice.
     """
     identities = {invoice.invoice_id: _identity_reasons(credit, invoice) for invoice in invoices}
     suggestions = []
@@ -183,11 +186,12 @@ def rank_suggestions(credit, invoices, tolerance=0.0, precision=0.01, limit=MAX_
         suggestions.append(_suggestion((invoice,), reasons, credit, precision))
 
     # Combinations stay within one debtor that the credit names (partner, account, name or one
-    # of his invoices), so that the search is bounded by his invoices, not by everyone's.
+    # of his invoices), so that the search is bounded by his invoices, not by everyone's; and
+    # within one settlement currency.
     by_debtor = {}
     for invoice in sorted(invoices, key=_oldest_first):
         if identities[invoice.invoice_id] and invoice.residual > 0:
-            by_debtor.setdefault(invoice.partner_id, []).append(invoice)
+            by_debtor.setdefault((invoice.partner_id, invoice.settlement_currency_id), []).append(invoice)
     for debtor_invoices in by_debtor.values():
         pool = debtor_invoices[:COMBINATION_POOL]
         for size in range(2, MAX_COMBINATION_SIZE + 1):

@@ -88,6 +88,15 @@ class TestMatchingRules(BaseCase):
         self.assertEqual(ranked[0].reasons, ("combination_amount", "partner"))
         self.assertEqual(ranked[0].difference, 0.0)
 
+    def test_a_combination_is_settled_in_one_currency(self):
+        chf = 41
+        invoices = [_invoice(1, 300.0, settlement_currency_id=chf), _invoice(2, 200.0), _invoice(3, 200.0)]
+        ranked = rank_suggestions(Credit(amount=500.0, partner_id=JANSEN), invoices, limit=100)
+        self.assertFalse([s for s in ranked if len(s.invoice_ids) > 1], "a franc and a euro invoice are not combined")
+        invoices.append(_invoice(4, 200.0, settlement_currency_id=chf))
+        ranked = rank_suggestions(Credit(amount=500.0, partner_id=JANSEN), invoices)
+        self.assertEqual(ranked[0].invoice_ids, (1, 4))
+
     def test_combination_of_three_within_tolerance_not_of_four(self):
         invoices = [_invoice(i, 100.0) for i in range(1, 5)]
         credit = Credit(amount=299.60, partner_id=JANSEN)
