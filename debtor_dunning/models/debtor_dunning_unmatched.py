@@ -218,20 +218,19 @@ class DebtorDunningUnmatched(models.Model):
         if not invoices:
             return []
         invoices.fetch(["name", "commercial_partner_id", "invoice_date_due"])
-        open_by_currency = {}  # {invoice: {currency: (residual in company currency, in currency)}}
-        for invoice, currency, residual, residual_currency in self.env["account.move.line"]._read_group(
+        receivable_lines = self.env["account.move.line"].search_fetch(
             [("move_id", "in", invoices.ids), ("account_id.account_type", "=", "asset_receivable")],
-            ["move_id", "currency_id"],
-            ["amount_residual:sum", "amount_residual_currency:sum"],
-        ):
-            open_by_currency.setdefault(invoice, {})[currency] = (residual, residual_currency)
+            ["move_id", "account_id", "currency_id", "amount_residual", "amount_residual_currency"],
+        )
         residuals, settlement_currencies = {}, {}
-        for invoice, by_currency in open_by_currency.items():
-            currency = self._settlement_currency(self.env["res.currency"].union(*by_currency))
+        for invoice, lines in receivable_lines.grouped("move_id").items():
+            # As `_match` would settle them with this credit alone.
+            currency = self._settlement_currency(lines.currency_id)
+            open_amount = self._open_amount(lines, currency)
             if currency == self.currency_id:
-                residuals[invoice] = sum(residual for residual, _in_currency in by_currency.values())
+                residuals[invoice] = open_amount
             else:
-                residuals[invoice] = self._in_company_currency(currency.round(by_currency[currency][1]), currency)
+                residuals[invoice] = self._in_company_currency(open_amount, currency)
                 settlement_currencies[invoice] = currency.id
         letters = {}
         letter_lines = self.env["debtor.dunning.communication.line"].search_fetch(
