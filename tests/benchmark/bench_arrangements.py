@@ -147,12 +147,9 @@ def main(argv=None):
         build_template(py, config, postgres)
         generated, arranged, runs = measure(py, config, postgres, args)
     except devenv.SetupError as error:
-        print(f"\n[benchmark] ERROR: {error}", file=sys.stderr, flush=True)
-        return 2
+        return rb.failed(error)
     text = render(generated, arranged, runs, args, source_label)
-    rb.write_section(text, args.results, SECTION)
-    print(text)
-    rb.say(f"Done in {time.perf_counter() - started:.0f} s; written to {os.path.relpath(args.results, rb.ROOT)}")
+    rb.publish(text, args.results, SECTION, started)
     return 0
 
 

@@ -243,16 +243,10 @@ def main(argv=None):
         if not args.keep:
             postgres.drop(db)
             postgres.drop(TEMPLATE_DB)
-    except devenv.SetupError as error:
-        print(f"\n[benchmark] ERROR: {error}", file=sys.stderr, flush=True)
-        return 2
-    except subprocess.CalledProcessError as error:
-        print(f"\n[benchmark] ERROR: command failed ({error.returncode}): {error.cmd}", file=sys.stderr, flush=True)
-        return 1
+    except (devenv.SetupError, subprocess.CalledProcessError) as error:
+        return rb.failed(error)
     text = render(data, rows, args, source_label)
-    rb.write_section(text, args.results, SECTION)
-    print(text)
-    rb.say(f"Done in {time.perf_counter() - started:.0f} s; written to {os.path.relpath(args.results, rb.ROOT)}")
+    rb.publish(text, args.results, SECTION, started)
     return 0
 
 

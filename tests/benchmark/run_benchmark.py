@@ -551,6 +551,22 @@ def write_section(text, path, section):
         handle.write(updated.rstrip() + "\n")
 
 
+def failed(error):
+    """Say why a benchmark stopped (the environment, or a command it ran) and return its exit code."""
+    if isinstance(error, subprocess.CalledProcessError):
+        print(f"\n[benchmark] ERROR: command failed ({error.returncode}): {error.cmd}", file=sys.stderr, flush=True)
+        return 1
+    print(f"\n[benchmark] ERROR: {error}", file=sys.stderr, flush=True)
+    return 2
+
+
+def publish(text, path, section, started):
+    """Write the section into RESULTS.md, print it and how long the benchmark took."""
+    write_section(text, path, section)
+    print(text)
+    say(f"Done in {time.perf_counter() - started:.0f} s; written to {os.path.relpath(path, ROOT)}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of invoices")
@@ -582,12 +598,8 @@ def main(argv=None):
             rows.append(bench_size(py, config, postgres, size, args))
             # Written after every size, so that a long run leaves its figures behind.
             write_results(rows, args, source_label, started, args.results)
-    except devenv.SetupError as error:
-        print(f"\n[benchmark] ERROR: {error}", file=sys.stderr, flush=True)
-        return 2
-    except subprocess.CalledProcessError as error:
-        print(f"\n[benchmark] ERROR: command failed ({error.returncode}): {error.cmd}", file=sys.stderr, flush=True)
-        return 1
+    except (devenv.SetupError, subprocess.CalledProcessError) as error:
+        return failed(error)
     print(render_table(rows))
     print()
     print(verdicts(rows))
