@@ -18,6 +18,8 @@ import json
 import sys
 import time
 
+import generate_invoices as gi
+
 INSTALMENTS = 4
 
 
@@ -130,17 +132,9 @@ def main(argv=None):
     parser.add_argument("--date", help="run date (default: today)")
     args = parser.parse_args(argv)
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    on_date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    on_date = gi.day_or_today(args.date)
+    with gi.superuser_env(args.config, args.database) as env:
         summary = generate(env, args.count, on_date)
-        cr.commit()
     print(json.dumps(summary), flush=True)
     return 0
 

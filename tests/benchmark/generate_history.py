@@ -532,18 +532,10 @@ def main(argv=None):
     parser.add_argument("--partly", type=float, default=0.10, help="share of the invoices paid partly")
     args = parser.parse_args(argv)
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     letter_date = datetime.date.fromisoformat(args.letter_date)
-    as_of = datetime.date.fromisoformat(args.as_of) if args.as_of else datetime.date.today()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    as_of = gi.day_or_today(args.as_of)
+    with gi.superuser_env(args.config, args.database) as env:
         summary = generate(env, letter_date, as_of, args.paid, args.partly)
-        cr.commit()
     print(json.dumps(summary), flush=True)
     return 0
 

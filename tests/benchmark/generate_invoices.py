@@ -20,6 +20,7 @@ Usable as a command (``python generate_invoices.py -c CONFIG -d DB --count N``) 
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import sys
@@ -340,6 +341,25 @@ def generate(env, count, on_date, debtors=None):
     }
 
 
+@contextlib.contextmanager
+def superuser_env(config, database):
+    """The superuser's environment on `database` (Odoo configured by `config`), committed when the
+    block ends: how every generator works on the benchmark's database."""
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
+    with Registry(database).cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
+        cr.commit()
+
+
+def day_or_today(value):
+    """A YYYY-MM-DD argument as a date; today when not given."""
+    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
@@ -349,17 +369,9 @@ def main(argv=None):
     parser.add_argument("--debtors", type=int, help="number of debtors (default: count / 4)")
     args = parser.parse_args(argv)
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    on_date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    on_date = day_or_today(args.date)
+    with superuser_env(args.config, args.database) as env:
         summary = generate(env, args.count, on_date, args.debtors)
-        cr.commit()
     print(json.dumps(summary), flush=True)
     return 0
 

@@ -24,11 +24,12 @@ first suggestion must be exactly those invoices (none at all for ``nothing``).
 """
 
 import argparse
-import datetime
 import json
 import sys
 import time
 from collections import defaultdict
+
+import generate_invoices as gi
 
 from odoo.fields import Command
 
@@ -320,17 +321,9 @@ def main(argv=None):
     parser.add_argument("--expected", required=True, help="JSON file for the expected first suggestions")
     args = parser.parse_args(argv)
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    on_date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    on_date = gi.day_or_today(args.date)
+    with gi.superuser_env(args.config, args.database) as env:
         expected, summary = generate(env, args.count, on_date)
-        cr.commit()
     with open(args.expected, "w") as handle:
         json.dump(expected, handle)
     print(json.dumps(summary), flush=True)
