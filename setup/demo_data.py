@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 import demo_arrangement
 import demo_collection
 import demo_matching
+import demo_sale
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
@@ -703,6 +704,7 @@ def simulate_history(env, base_url=None):
             step(history, run_date)
     demo_collection.show_collection(history.env, BANKRUPT_DEBTOR)
     demo_matching.leave_unmatched_payments(history.env, history.today)
+    demo_sale.quote_a_high_risk_debtor(history.env)
     _record_mail_as_delivered(history.env)
     summarize(history.env)
 

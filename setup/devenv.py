@@ -29,9 +29,9 @@ VENV = os.path.join(ROOT, ".venv")
 PG_DIR = os.path.join(LOCAL, "postgresql")
 LOG_DIR = os.path.join(LOCAL, "log")
 ADDONS = ("debtor_dunning", "debtor_dunning_arrangement", "debtor_dunning_collection")
-# Installed beside the add-ons in the test database only: they work with these without depending
-# on them, and their tests check that (a sale order's credit warning names a high-risk debtor).
-TEST_ALSO_INSTALLED = ("sale",)
+# Installed beside the add-ons in the test and demo databases: they work with these without
+# depending on them (a quotation's credit warning names a high-risk debtor), tested and shown.
+ALSO_INSTALLED = ("sale",)
 ODOO_MAJOR = 19
 
 PRIVATE_PG_PORT = int(os.environ.get("DUNNING_PG_PORT", "55432"))
@@ -481,7 +481,8 @@ def cmd_run(args):
         run(odoo_cmd(py, config, "-d", DEMO_DB, "-i", "base", "--stop-after-init"))
         demo_script = os.path.join(ROOT, "setup", "demo_data.py")
         run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "company"])
-        run(odoo_cmd(py, config, "-d", DEMO_DB, "-i", ",".join(("l10n_nl", *ADDONS)), "--stop-after-init"))
+        modules = ",".join(("l10n_nl", *ADDONS, *ALSO_INSTALLED))
+        run(odoo_cmd(py, config, "-d", DEMO_DB, "-i", modules, "--stop-after-init"))
         run([py, demo_script, "--config", config, "--database", DEMO_DB, "--step", "invoices"])
         say("Simulating five months of dunning runs, payments, calls and disputes (a few minutes)")
         # The letters are rendered meanwhile: wkhtmltopdf fetches their style sheets from Odoo.
@@ -654,7 +655,7 @@ def _odoo_stage(py, odoo_dir, pg, tally):
         "-d",
         TEST_DB,
         "-i",
-        ",".join((*ADDONS, *TEST_ALSO_INSTALLED)),
+        ",".join((*ADDONS, *ALSO_INSTALLED)),
         "--test-enable",
         "--test-tags",
         tags,

@@ -244,6 +244,7 @@ def test_run_serves_odoo_with_the_addons_and_dutch_demo_data():
         call = _caller(port, database, login["result"]["uid"])
         _assert_overview_is_populated(call)
         _assert_unmatched_payments_have_suggestions(call)
+        _assert_a_quotation_warns_of_a_high_risk_debtor(call)
 
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
         time.sleep(3)
@@ -321,6 +322,22 @@ def _assert_unmatched_payments_have_suggestions(call):
     # Only the debtor's name: his invoice, found by name alone.
     credit, codes, invoices = line("", "deelbetaling")
     assert codes == {"partner_name"} and invoices[0]["partner_id"][1] in credit["label"], (credit, codes, invoices)
+
+
+def _assert_a_quotation_warns_of_a_high_risk_debtor(call):
+    """A quotation waiting to be confirmed (setup/demo_sale.py) says why its debtor is risky."""
+    quotations = call(
+        "sale.order",
+        "search_read",
+        [("state", "=", "draft")],
+        ["partner_id", "partner_credit_warning"],
+        context={"lang": "en_US"},
+    )
+    assert quotations, "a quotation to confirm"
+    debtor = quotations[0]["partner_id"][0]
+    [risk] = call("debtor.dunning.risk", "search_read", [("partner_id", "=", debtor)], ["risk_class"])
+    assert risk["risk_class"] == "high", risk
+    assert "is a high-risk debtor (risk score" in quotations[0]["partner_credit_warning"], quotations
 
 
 def _assert_overview_is_populated(call):

@@ -12,3 +12,4 @@ from . import res_partner
 from . import res_partner_debtor_screen
 from . import debtor_dunning_run
 from . import debtor_dunning_overview
+from . import ir_actions_report

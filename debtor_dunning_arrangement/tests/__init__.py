@@ -12,3 +12,4 @@ from . import test_arrangement_dutch
 from . import test_arrangement_direct_debit
 from . import test_arrangement_overview
 from . import test_arrangement_debtor_screen
+from . import test_arrangement_pdf
